@@ -1,0 +1,220 @@
+//! Settings: defaults in code, then an optional TOML file, then `TIPX__SECTION__KEY`
+//! environment variables, then command-line flags. Nothing else in the server reads the
+//! environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+/// Every setting, with its default. The README lists them all.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub storage: StorageSettings,
+    pub seed: SeedSettings,
+    pub graphql: GraphqlSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: u64,
+    /// `Cache-Control: max-age` for successful GET queries, in seconds.
+    pub cache_max_age_secs: u32,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_body_bytes: 256 * 1024,
+            cache_max_age_secs: 60,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageSettings {
+    /// Folder for the embedded SQLite database (and, later, the embedded search index).
+    pub data_dir: PathBuf,
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        StorageSettings {
+            data_dir: PathBuf::from("tipx-data"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SeedSettings {
+    /// Folder with seed files; unset means the seed compiled into the binary.
+    pub dir: Option<PathBuf>,
+    /// Import the seed at start when it changed since the last import.
+    pub load_on_start: bool,
+}
+
+impl Default for SeedSettings {
+    fn default() -> Self {
+        SeedSettings {
+            dir: None,
+            load_on_start: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct GraphqlSettings {
+    /// Deepest nesting a query may have.
+    pub max_depth: usize,
+    /// Highest complexity score a query may have (a page of n items costs n times its fields).
+    pub max_complexity: usize,
+}
+
+impl Default for GraphqlSettings {
+    fn default() -> Self {
+        let limits = tipx_schema::graphql::QueryLimits::default();
+        GraphqlSettings {
+            max_depth: limits.max_depth,
+            max_complexity: limits.max_complexity,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// A tracing filter, e.g. `info` or `tipx_api=debug,warn`.
+    pub filter: String,
+    /// `text` or `json`.
+    pub format: LogFormat,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        LogSettings {
+            filter: "info".into(),
+            format: LogFormat::Text,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Flags given on the command line; they win over everything else.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub addr: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub seed_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Loads defaults, then `file` (or `tipx.toml` in the working directory if it exists), then
+    /// the environment, then `overrides`.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Settings> {
+        let mut builder = config::Config::builder().add_source(
+            config::Config::try_from(&Settings::default()).context("encoding default settings")?,
+        );
+        match file {
+            Some(path) => {
+                anyhow::ensure!(
+                    path.exists(),
+                    "config file {} does not exist",
+                    path.display()
+                );
+                builder = builder.add_source(config::File::from(path).required(true));
+            }
+            None => {
+                builder = builder.add_source(config::File::with_name("tipx.toml").required(false));
+            }
+        }
+        builder = builder.add_source(
+            config::Environment::with_prefix("TIPX")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
+        );
+        let mut settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .context("reading settings (defaults, config file, TIPX__* environment)")?;
+        if let Some(addr) = overrides.addr {
+            settings.server.addr = addr;
+        }
+        if let Some(dir) = &overrides.data_dir {
+            settings.storage.data_dir = dir.clone();
+        }
+        if let Some(dir) = &overrides.seed_dir {
+            settings.seed.dir = Some(dir.clone());
+        }
+        Ok(settings)
+    }
+
+    /// Settings for tests: port 0 on loopback, the given data folder, logs quiet.
+    pub fn for_tests(data_dir: &Path) -> Settings {
+        let mut settings = Settings::default();
+        settings.server.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        settings.storage.data_dir = data_dir.to_path_buf();
+        settings.log.filter = "warn".into();
+        settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_run_with_nothing_installed() {
+        let s = Settings::default();
+        assert_eq!(s.server.addr.to_string(), "127.0.0.1:8080");
+        assert!(s.seed.dir.is_none(), "the embedded seed is the default");
+        assert!(s.seed.load_on_start);
+    }
+
+    #[test]
+    fn a_config_file_overrides_defaults_and_flags_override_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tipx.toml");
+        std::fs::write(
+            &path,
+            "[server]\naddr = \"0.0.0.0:9000\"\n[graphql]\nmax_depth = 7\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&path), &Overrides::default()).unwrap();
+        assert_eq!(s.server.addr.to_string(), "0.0.0.0:9000");
+        assert_eq!(s.graphql.max_depth, 7);
+        let flags = Overrides {
+            addr: Some("127.0.0.1:9001".parse().unwrap()),
+            ..Overrides::default()
+        };
+        let s = Settings::load(Some(&path), &flags).unwrap();
+        assert_eq!(s.server.addr.to_string(), "127.0.0.1:9001");
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_config_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tipx.toml");
+        std::fs::write(&path, "[server]\nadress = \"0.0.0.0:9000\"\n").unwrap();
+        let err = Settings::load(Some(&path), &Overrides::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("adress"), "{err:#}");
+    }
+}

@@ -1,0 +1,7 @@
+//! The TIP Exchange server: the only crate that knows warp, SQLite, files and the environment.
+
+pub mod config;
+pub mod http;
+pub mod seed;
+pub mod startup;
+pub mod store;

@@ -1,0 +1,204 @@
+//! `tipx`: the TIP Exchange server and its maintenance commands. `main` only wires.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use tipx_api::config::{LogFormat, Overrides, Settings};
+use tipx_api::seed::{import_if_changed, SeedFiles, SeedOutcome};
+use tipx_api::startup::{open_store, Application};
+
+/// TIP Exchange: laws, practices and successful cases against trafficking in persons.
+///
+/// Settings come from defaults, then a TOML file (--config, or ./tipx.toml if present), then
+/// TIPX__SECTION__KEY environment variables (e.g. TIPX__SERVER__ADDR), then these flags.
+#[derive(Parser, Debug)]
+#[command(name = "tipx", version, about, long_about)]
+struct Cli {
+    /// A TOML settings file.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the server: GraphQL API at /graphql, GraphiQL at /graphiql, health at /health.
+    Serve(ServeArgs),
+    /// Import the seed files into the store, or only check them with --check.
+    Seed(SeedArgs),
+    /// Generate artefacts from the code.
+    #[command(subcommand)]
+    Gen(GenCommand),
+}
+
+#[derive(Args, Debug)]
+struct StoreArgs {
+    /// Folder for the embedded database [default: ./tipx-data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Folder with seed files [default: the seed built into tipx].
+    #[arg(long, value_name = "DIR")]
+    seed_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "HOST:PORT")]
+    addr: Option<SocketAddr>,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+struct SeedArgs {
+    /// Only validate the seed files and print what they hold; change nothing.
+    #[arg(long)]
+    check: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum GenCommand {
+    /// Print the GraphQL schema (SDL), or write it to a file.
+    Schema {
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn init_logging(settings: &Settings) {
+    let filter = EnvFilter::try_new(&settings.log.filter).unwrap_or_else(|err| {
+        eprintln!(
+            "warning: log filter '{}' is invalid ({err}); using 'info'",
+            settings.log.filter
+        );
+        EnvFilter::new("info")
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match settings.log.format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => {
+            let overrides = Overrides {
+                addr: args.addr,
+                data_dir: args.store.data_dir,
+                seed_dir: args.store.seed_dir,
+            };
+            let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+            init_logging(&settings);
+            tracing::debug!(?settings, "settings");
+            let app = Application::build(settings).await?;
+            let addr = app.addr();
+            tracing::info!(%addr, "listening");
+            eprintln!("TIP Exchange is running:\n  GraphQL   http://{addr}/graphql\n  GraphiQL  http://{addr}/graphiql\n  Health    http://{addr}/health\nPress Ctrl-C to stop.");
+            app.run().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed(args) => {
+            let overrides = Overrides {
+                data_dir: args.store.data_dir,
+                seed_dir: args.store.seed_dir,
+                ..Overrides::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+            init_logging(&settings);
+            let files = SeedFiles::load(settings.seed.dir.as_deref())?;
+            if args.check {
+                return Ok(check_seed(&files));
+            }
+            let (store, _) = open_store(&settings)?;
+            eprintln!(
+                "importing {} into {} …",
+                files.origin,
+                settings.storage.data_dir.display()
+            );
+            match import_if_changed(store.as_ref(), &files, true).await? {
+                SeedOutcome::Imported(r) => println!(
+                    "seed imported: {} inserted, {} updated, {} unchanged",
+                    r.inserted, r.updated, r.unchanged
+                ),
+                SeedOutcome::Unchanged => println!("seed unchanged"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen(GenCommand::Schema { out }) => {
+            let sdl = tipx_schema::graphql::sdl();
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, sdl)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => print!("{sdl}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `tipx seed --check`: print every problem, or what the seed holds.
+fn check_seed(files: &SeedFiles) -> ExitCode {
+    match files.parse() {
+        Ok(seed) => {
+            let c = seed.counts();
+            println!("seed OK ({})", files.origin);
+            println!(
+                "  {} regions, {} countries, {} instruments, {} ratification rows",
+                c.regions, c.countries, c.instruments, c.ratifications
+            );
+            println!(
+                "  {} laws, {} practices, {} cases",
+                c.laws, c.practices, c.cases
+            );
+            ExitCode::SUCCESS
+        }
+        Err(issues) => {
+            eprintln!(
+                "seed check failed: {} problem(s) in {}",
+                issues.len(),
+                files.origin
+            );
+            for issue in &issues {
+                eprintln!("  {issue}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Builds the application from settings, binds it and runs it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use tipx_schema::graphql::{build_schema, QueryLimits};
+use tipx_schema::store::Store;
+
+use crate::config::Settings;
+use crate::http::{routes, AppState};
+use crate::seed::{import_if_changed, SeedFiles, SeedOutcome};
+use crate::store::{CountingStore, SqliteStore};
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    addr: SocketAddr,
+    server: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+}
+
+/// Opens the configured store, wrapped with call counters.
+pub fn open_store(
+    settings: &Settings,
+) -> anyhow::Result<(Arc<dyn Store>, Arc<crate::store::StoreCalls>)> {
+    let sqlite = SqliteStore::open(&settings.storage.data_dir).with_context(|| {
+        format!(
+            "opening the store in {}",
+            settings.storage.data_dir.display()
+        )
+    })?;
+    tracing::info!(path = %sqlite.path().display(), "store opened");
+    let counting = CountingStore::new(sqlite);
+    let calls = counting.calls();
+    Ok((Arc::new(counting), calls))
+}
+
+impl Application {
+    /// Opens the store, imports the seed if it changed, and binds the address (port 0 picks
+    /// a free port: see [`Application::addr`]).
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let (store, calls) = open_store(&settings)?;
+        if settings.seed.load_on_start {
+            let files = SeedFiles::load(settings.seed.dir.as_deref())?;
+            match import_if_changed(store.as_ref(), &files, false).await? {
+                SeedOutcome::Unchanged => {
+                    tracing::info!(origin = %files.origin, "seed unchanged since last import")
+                }
+                SeedOutcome::Imported(r) => tracing::info!(
+                    origin = %files.origin,
+                    inserted = r.inserted,
+                    updated = r.updated,
+                    unchanged = r.unchanged,
+                    "seed imported"
+                ),
+            }
+        }
+        let limits = QueryLimits {
+            max_depth: settings.graphql.max_depth,
+            max_complexity: settings.graphql.max_complexity,
+        };
+        let state = AppState {
+            schema: build_schema(store.clone(), limits),
+            store,
+            calls,
+            max_body_bytes: settings.server.max_body_bytes,
+            cache_max_age_secs: settings.server.cache_max_age_secs,
+        };
+        let (addr, server) = warp::serve(routes(state))
+            .try_bind_with_graceful_shutdown(settings.server.addr, shutdown_signal())
+            .with_context(|| format!("binding {}", settings.server.addr))?;
+        Ok(Application {
+            addr,
+            server: Box::pin(server),
+        })
+    }
+
+    /// The address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run(self) {
+        self.server.await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

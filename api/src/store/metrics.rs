@@ -1,0 +1,139 @@
+//! A store wrapper that counts calls per method, served at `/metrics`.
+//!
+//! The counts make the DataLoader guarantee observable from outside: a page of 100 practices
+//! with their countries must cost a constant number of store calls, and a test checks it
+//! through the same endpoint an operator's Prometheus would scrape.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use tipx_schema::error::StoreResult;
+use tipx_schema::ids::{CountryCode, M49Code, RecordId};
+use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
+use tipx_schema::store::{ImportReport, PageRequest, RecordFilter, RecordPage, SeedData, Store};
+use tipx_schema::vocab::RecordKind;
+
+macro_rules! methods {
+    ($($name:ident),+ $(,)?) => {
+        /// Call counters, one per store method.
+        #[derive(Default)]
+        pub struct StoreCalls {
+            $(pub $name: AtomicU64,)+
+        }
+
+        impl StoreCalls {
+            /// `(method, calls)` pairs in declaration order.
+            pub fn snapshot(&self) -> Vec<(&'static str, u64)> {
+                vec![$((stringify!($name), self.$name.load(Ordering::Relaxed)),)+]
+            }
+        }
+    };
+}
+
+methods!(
+    ping,
+    countries,
+    countries_by_alpha3,
+    list_countries,
+    regions,
+    instruments,
+    ratifications,
+    records,
+    list_records,
+    record_counts,
+    import_seed,
+    get_meta,
+    set_meta,
+);
+
+/// Wraps a store and counts its calls.
+pub struct CountingStore<S> {
+    inner: S,
+    calls: Arc<StoreCalls>,
+}
+
+impl<S: Store> CountingStore<S> {
+    pub fn new(inner: S) -> Self {
+        CountingStore {
+            inner,
+            calls: Arc::default(),
+        }
+    }
+
+    pub fn calls(&self) -> Arc<StoreCalls> {
+        self.calls.clone()
+    }
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+#[async_trait]
+impl<S: Store> Store for CountingStore<S> {
+    fn backend_name(&self) -> &'static str {
+        self.inner.backend_name()
+    }
+    async fn ping(&self) -> StoreResult<()> {
+        bump(&self.calls.ping);
+        self.inner.ping().await
+    }
+    async fn countries(&self, codes: &[CountryCode]) -> StoreResult<Vec<Country>> {
+        bump(&self.calls.countries);
+        self.inner.countries(codes).await
+    }
+    async fn countries_by_alpha3(&self, codes: &[String]) -> StoreResult<Vec<Country>> {
+        bump(&self.calls.countries_by_alpha3);
+        self.inner.countries_by_alpha3(codes).await
+    }
+    async fn list_countries(&self, region: Option<&M49Code>) -> StoreResult<Vec<Country>> {
+        bump(&self.calls.list_countries);
+        self.inner.list_countries(region).await
+    }
+    async fn regions(&self) -> StoreResult<Vec<Region>> {
+        bump(&self.calls.regions);
+        self.inner.regions().await
+    }
+    async fn instruments(&self) -> StoreResult<Vec<Instrument>> {
+        bump(&self.calls.instruments);
+        self.inner.instruments().await
+    }
+    async fn ratifications(&self, countries: &[CountryCode]) -> StoreResult<Vec<Ratification>> {
+        bump(&self.calls.ratifications);
+        self.inner.ratifications(countries).await
+    }
+    async fn records(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
+        bump(&self.calls.records);
+        self.inner.records(ids).await
+    }
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        filter: &RecordFilter,
+        page: &PageRequest,
+    ) -> StoreResult<RecordPage> {
+        bump(&self.calls.list_records);
+        self.inner.list_records(kind, filter, page).await
+    }
+    async fn record_counts(
+        &self,
+        countries: &[CountryCode],
+    ) -> StoreResult<Vec<(CountryCode, RecordKind, u64)>> {
+        bump(&self.calls.record_counts);
+        self.inner.record_counts(countries).await
+    }
+    async fn import_seed(&self, seed: &SeedData) -> StoreResult<ImportReport> {
+        bump(&self.calls.import_seed);
+        self.inner.import_seed(seed).await
+    }
+    async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
+        bump(&self.calls.get_meta);
+        self.inner.get_meta(key).await
+    }
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        bump(&self.calls.set_meta);
+        self.inner.set_meta(key, value).await
+    }
+}

@@ -1,0 +1,617 @@
+//! The embedded store: one SQLite file in WAL mode under the data folder.
+//!
+//! Records are kept as JSON bodies (the domain structs, serialised) with the columns and side
+//! tables that filters need: countries per record and facet values per record. SQLite calls
+//! block, so each runs on tokio's blocking pool with a connection from a small pool.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::Utc;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
+
+use tipx_schema::error::{StoreError, StoreResult};
+use tipx_schema::ids::{CountryCode, M49Code, RecordId};
+use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
+use tipx_schema::store::{ImportReport, PageRequest, RecordFilter, RecordPage, SeedData, Store};
+use tipx_schema::vocab::{RecordKind, RecordStatus, Vocabulary};
+
+/// Schema migrations, applied in order; `PRAGMA user_version` holds how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE regions (code TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE countries (
+    code TEXT PRIMARY KEY,
+    alpha3 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    region TEXT, sub_region TEXT, intermediate_region TEXT,
+    body TEXT NOT NULL
+);
+CREATE TABLE instruments (id TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE ratifications (
+    instrument TEXT NOT NULL, country TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (instrument, country)
+);
+CREATE INDEX ratifications_by_country ON ratifications (country);
+CREATE TABLE records (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    year_start INTEGER,
+    year_end INTEGER,
+    is_global INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX records_by_kind ON records (kind, status, id);
+CREATE TABLE record_countries (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    country TEXT NOT NULL,
+    PRIMARY KEY (record_id, country)
+);
+CREATE INDEX record_countries_by_country ON record_countries (country, record_id);
+CREATE TABLE record_facets (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (record_id, facet, value)
+);
+CREATE INDEX record_facets_by_value ON record_facets (facet, value, record_id);
+"#];
+
+const MAX_IDLE_CONNECTIONS: usize = 8;
+
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+fn internal(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(err.to_string())
+}
+
+fn sql_err(err: rusqlite::Error) -> StoreError {
+    match err {
+        rusqlite::Error::SqliteFailure(e, _)
+            if matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) =>
+        {
+            StoreError::Unavailable(err.to_string())
+        }
+        other => internal(other),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) `tipx.sqlite3` in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> StoreResult<SqliteStore> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Unavailable(format!(
+                "cannot create data folder {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let path = data_dir.join("tipx.sqlite3");
+        let inner = Inner {
+            path,
+            idle: Mutex::new(Vec::new()),
+        };
+        let mut conn = inner.connect()?;
+        migrate(&mut conn)?;
+        inner.give_back(conn);
+        Ok(SqliteStore {
+            inner: Arc::new(inner),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` with a pooled connection on the blocking pool.
+    async fn run<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner.take()?;
+            let result = f(&mut conn);
+            inner.give_back(conn);
+            result
+        })
+        .await
+        .map_err(internal)?
+    }
+}
+
+impl Inner {
+    fn connect(&self) -> StoreResult<Connection> {
+        let conn = Connection::open(&self.path).map_err(|e| {
+            StoreError::Unavailable(format!("cannot open {}: {e}", self.path.display()))
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql_err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(sql_err)?;
+        Ok(conn)
+    }
+
+    fn take(&self) -> StoreResult<Connection> {
+        let pooled = self.idle.lock().map_err(internal)?.pop();
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => self.connect(),
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < MAX_IDLE_CONNECTIONS {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let done: usize = conn
+        .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+        .map_err(sql_err)? as usize;
+    if done > MIGRATIONS.len() {
+        return Err(StoreError::Internal(format!(
+            "the database schema (version {done}) is newer than this tipx (version {}): upgrade tipx",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction().map_err(sql_err)?;
+        tx.execute_batch(sql).map_err(sql_err)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))
+            .map_err(sql_err)?;
+        tx.commit().map_err(sql_err)?;
+        tracing::info!(migration = index + 1, "database migrated");
+    }
+    Ok(())
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(body: &str) -> StoreResult<T> {
+    serde_json::from_str(body).map_err(|e| internal(format!("corrupt stored JSON: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(internal)
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(",")
+}
+
+fn query_bodies<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    args: Vec<SqlValue>,
+) -> StoreResult<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(sql_err)?;
+    let rows = stmt
+        .query_map(params_from_iter(args), |r| r.get::<_, String>(0))
+        .map_err(sql_err)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(from_json(&row.map_err(sql_err)?)?);
+    }
+    Ok(out)
+}
+
+fn text_args<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> Vec<SqlValue> {
+    items
+        .into_iter()
+        .map(|s| SqlValue::Text(s.into()))
+        .collect()
+}
+
+/// The WHERE clause (after `r.kind = ? AND r.status = 'PUBLISHED'`) for a filter.
+fn filter_sql(filter: &RecordFilter, sql: &mut String, args: &mut Vec<SqlValue>) {
+    let global = if filter.include_global {
+        " OR r.is_global = 1"
+    } else {
+        ""
+    };
+    if !filter.countries.is_empty() {
+        sql.push_str(&format!(
+            " AND (EXISTS (SELECT 1 FROM record_countries rc WHERE rc.record_id = r.id AND rc.country IN ({})){global})",
+            placeholders(filter.countries.len())
+        ));
+        args.extend(text_args(
+            filter.countries.iter().map(|c| c.as_str().to_owned()),
+        ));
+    }
+    if !filter.regions.is_empty() {
+        let p = placeholders(filter.regions.len());
+        sql.push_str(&format!(
+            " AND (EXISTS (SELECT 1 FROM record_countries rc JOIN countries c ON c.code = rc.country \
+               WHERE rc.record_id = r.id AND (c.region IN ({p}) OR c.sub_region IN ({p}) OR c.intermediate_region IN ({p}))){global})"
+        ));
+        for _ in 0..3 {
+            args.extend(text_args(
+                filter.regions.iter().map(|r| r.as_str().to_owned()),
+            ));
+        }
+    }
+    let facets: [(&str, Vec<&'static str>); 5] = [
+        ("form", filter.forms.iter().map(|v| v.code()).collect()),
+        ("sector", filter.sectors.iter().map(|v| v.code()).collect()),
+        (
+            "target_group",
+            filter.target_groups.iter().map(|v| v.code()).collect(),
+        ),
+        ("pillar", filter.pillars.iter().map(|v| v.code()).collect()),
+        ("sdg", filter.sdg_targets.iter().map(|v| v.code()).collect()),
+    ];
+    for (facet, values) in facets {
+        if values.is_empty() {
+            continue;
+        }
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM record_facets f WHERE f.record_id = r.id AND f.facet = '{facet}' AND f.value IN ({}))",
+            placeholders(values.len())
+        ));
+        args.extend(text_args(values));
+    }
+    if let Some(from) = filter.year_from {
+        sql.push_str(" AND r.year_start IS NOT NULL AND (r.year_end IS NULL OR r.year_end >= ?)");
+        args.push(SqlValue::Integer(from.into()));
+    }
+    if let Some(to) = filter.year_to {
+        sql.push_str(" AND r.year_start IS NOT NULL AND r.year_start <= ?");
+        args.push(SqlValue::Integer(to.into()));
+    }
+}
+
+/// Writes a record and its filter side tables (replacing what was there).
+fn write_record(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreResult<()> {
+    let id = record.id().as_str();
+    let (year_start, year_end) = match record.years() {
+        Some((start, end)) => (Some(start), end),
+        None => (None, None),
+    };
+    tx.execute(
+        "INSERT INTO records (id, kind, status, year_start, year_end, is_global, origin, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET kind = ?2, status = ?3, year_start = ?4, year_end = ?5,
+             is_global = ?6, origin = ?7, body = ?8",
+        params![
+            id,
+            record.kind().code(),
+            record.meta().status.code(),
+            year_start,
+            year_end,
+            record.is_global(),
+            origin,
+            to_json(record)?
+        ],
+    )
+    .map_err(sql_err)?;
+    tx.execute("DELETE FROM record_countries WHERE record_id = ?", [id])
+        .map_err(sql_err)?;
+    tx.execute("DELETE FROM record_facets WHERE record_id = ?", [id])
+        .map_err(sql_err)?;
+    for country in record.countries() {
+        tx.execute(
+            "INSERT OR IGNORE INTO record_countries (record_id, country) VALUES (?, ?)",
+            [id, country.as_str()],
+        )
+        .map_err(sql_err)?;
+    }
+    let f = record.facets();
+    let values: Vec<(&str, &str)> = f
+        .forms
+        .iter()
+        .map(|v| ("form", v.code()))
+        .chain(f.sectors.iter().map(|v| ("sector", v.code())))
+        .chain(f.target_groups.iter().map(|v| ("target_group", v.code())))
+        .chain(f.pillars.iter().map(|v| ("pillar", v.code())))
+        .chain(f.sdg_targets.iter().map(|v| ("sdg", v.code())))
+        .collect();
+    for (facet, value) in values {
+        tx.execute(
+            "INSERT OR IGNORE INTO record_facets (record_id, facet, value) VALUES (?, ?, ?)",
+            [id, facet, value],
+        )
+        .map_err(sql_err)?;
+    }
+    Ok(())
+}
+
+fn import(conn: &mut Connection, seed: &SeedData) -> StoreResult<ImportReport> {
+    let tx = conn.transaction().map_err(sql_err)?;
+    // Reference tables belong to the seed: replace them whole.
+    tx.execute_batch("DELETE FROM regions; DELETE FROM countries; DELETE FROM instruments; DELETE FROM ratifications;")
+        .map_err(sql_err)?;
+    for r in &seed.regions {
+        tx.execute(
+            "INSERT INTO regions (code, body) VALUES (?, ?)",
+            params![r.code.as_str(), to_json(r)?],
+        )
+        .map_err(sql_err)?;
+    }
+    for c in &seed.countries {
+        tx.execute(
+            "INSERT INTO countries (code, alpha3, name, region, sub_region, intermediate_region, body)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            params![
+                c.code.as_str(),
+                c.alpha3,
+                c.name,
+                c.region.as_ref().map(M49Code::as_str),
+                c.sub_region.as_ref().map(M49Code::as_str),
+                c.intermediate_region.as_ref().map(M49Code::as_str),
+                to_json(c)?
+            ],
+        )
+        .map_err(sql_err)?;
+    }
+    for (position, i) in seed.instruments.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO instruments (id, position, body) VALUES (?, ?, ?)",
+            params![i.id, position as i64, to_json(i)?],
+        )
+        .map_err(sql_err)?;
+    }
+    for r in &seed.ratifications {
+        tx.execute(
+            "INSERT INTO ratifications (instrument, country, body) VALUES (?, ?, ?)",
+            params![r.instrument, r.country.as_str(), to_json(r)?],
+        )
+        .map_err(sql_err)?;
+    }
+
+    // Records are upserted by id; a record whose content did not change keeps its meta.
+    let mut report = ImportReport::default();
+    let now = Utc::now();
+    for record in &seed.records {
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT body FROM records WHERE id = ?",
+                [record.id().as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql_err)?;
+        let mut incoming = record.clone();
+        match existing {
+            None => {
+                *incoming.meta_mut() = tipx_schema::model::RecordMeta {
+                    status: RecordStatus::Published,
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                };
+                write_record(&tx, &incoming, "seed")?;
+                report.inserted += 1;
+            }
+            Some(body) => {
+                let stored: Record = from_json(&body)?;
+                let mut comparable = stored.clone();
+                *comparable.meta_mut() = incoming.meta().clone();
+                if comparable == incoming {
+                    report.unchanged += 1;
+                    continue;
+                }
+                let old = stored.meta();
+                *incoming.meta_mut() = tipx_schema::model::RecordMeta {
+                    status: old.status,
+                    created_at: old.created_at,
+                    updated_at: now,
+                    version: old.version + 1,
+                };
+                write_record(&tx, &incoming, "seed")?;
+                report.updated += 1;
+            }
+        }
+    }
+    tx.commit().map_err(sql_err)?;
+    Ok(report)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.run(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(sql_err))
+            .await
+    }
+
+    async fn countries(&self, codes: &[CountryCode]) -> StoreResult<Vec<Country>> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = text_args(codes.iter().map(|c| c.as_str().to_owned()));
+        let sql = format!(
+            "SELECT body FROM countries WHERE code IN ({})",
+            placeholders(codes.len())
+        );
+        self.run(move |c| query_bodies(c, &sql, args)).await
+    }
+
+    async fn countries_by_alpha3(&self, codes: &[String]) -> StoreResult<Vec<Country>> {
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = text_args(codes.iter().cloned());
+        let sql = format!(
+            "SELECT body FROM countries WHERE alpha3 IN ({})",
+            placeholders(codes.len())
+        );
+        self.run(move |c| query_bodies(c, &sql, args)).await
+    }
+
+    async fn list_countries(&self, region: Option<&M49Code>) -> StoreResult<Vec<Country>> {
+        let region = region.map(|r| r.as_str().to_owned());
+        self.run(move |c| match region {
+            None => query_bodies(c, "SELECT body FROM countries ORDER BY name", Vec::new()),
+            Some(code) => query_bodies(
+                c,
+                "SELECT body FROM countries WHERE region = ?1 OR sub_region = ?1 OR intermediate_region = ?1 ORDER BY name",
+                vec![SqlValue::Text(code)],
+            ),
+        })
+        .await
+    }
+
+    async fn regions(&self) -> StoreResult<Vec<Region>> {
+        self.run(|c| query_bodies(c, "SELECT body FROM regions ORDER BY code", Vec::new()))
+            .await
+    }
+
+    async fn instruments(&self) -> StoreResult<Vec<Instrument>> {
+        self.run(|c| {
+            query_bodies(
+                c,
+                "SELECT body FROM instruments ORDER BY position",
+                Vec::new(),
+            )
+        })
+        .await
+    }
+
+    async fn ratifications(&self, countries: &[CountryCode]) -> StoreResult<Vec<Ratification>> {
+        if countries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = text_args(countries.iter().map(|c| c.as_str().to_owned()));
+        let sql = format!(
+            "SELECT r.body FROM ratifications r LEFT JOIN instruments i ON i.id = r.instrument
+             WHERE r.country IN ({}) ORDER BY r.country, i.position",
+            placeholders(countries.len())
+        );
+        self.run(move |c| query_bodies(c, &sql, args)).await
+    }
+
+    async fn records(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = text_args(ids.iter().map(|i| i.as_str().to_owned()));
+        let sql = format!(
+            "SELECT body FROM records WHERE status = 'PUBLISHED' AND id IN ({})",
+            placeholders(ids.len())
+        );
+        self.run(move |c| query_bodies(c, &sql, args)).await
+    }
+
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        filter: &RecordFilter,
+        page: &PageRequest,
+    ) -> StoreResult<RecordPage> {
+        let mut where_sql = String::from("r.kind = ? AND r.status = 'PUBLISHED'");
+        let mut args = vec![SqlValue::Text(kind.code().to_owned())];
+        filter_sql(filter, &mut where_sql, &mut args);
+        let count_sql = format!("SELECT COUNT(*) FROM records r WHERE {where_sql}");
+        let count_args = args.clone();
+        let mut page_sql = format!("SELECT r.body FROM records r WHERE {where_sql}");
+        if let Some(after) = &page.after {
+            page_sql.push_str(" AND r.id > ?");
+            args.push(SqlValue::Text(after.as_str().to_owned()));
+        }
+        page_sql.push_str(" ORDER BY r.id LIMIT ?");
+        args.push(SqlValue::Integer(page.first as i64 + 1));
+        let first = page.first;
+        self.run(move |c| {
+            let total: i64 = c
+                .prepare_cached(&count_sql)
+                .and_then(|mut s| s.query_row(params_from_iter(count_args), |r| r.get(0)))
+                .map_err(sql_err)?;
+            let mut records: Vec<Record> = query_bodies(c, &page_sql, args)?;
+            let has_next_page = records.len() > first;
+            records.truncate(first);
+            Ok(RecordPage {
+                records,
+                has_next_page,
+                total_count: total as u64,
+            })
+        })
+        .await
+    }
+
+    async fn record_counts(
+        &self,
+        countries: &[CountryCode],
+    ) -> StoreResult<Vec<(CountryCode, RecordKind, u64)>> {
+        if countries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = text_args(countries.iter().map(|c| c.as_str().to_owned()));
+        let sql = format!(
+            "SELECT rc.country, r.kind, COUNT(*) FROM record_countries rc JOIN records r ON r.id = rc.record_id
+             WHERE r.status = 'PUBLISHED' AND rc.country IN ({}) GROUP BY rc.country, r.kind",
+            placeholders(countries.len())
+        );
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(&sql).map_err(sql_err)?;
+            let rows = stmt
+                .query_map(params_from_iter(args), |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })
+                .map_err(sql_err)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (country, kind, n) = row.map_err(sql_err)?;
+                let country = CountryCode::parse(&country).map_err(internal)?;
+                let kind = RecordKind::from_code(&kind)
+                    .ok_or_else(|| internal(format!("unknown record kind {kind} in store")))?;
+                out.push((country, kind, n as u64));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn import_seed(&self, seed: &SeedData) -> StoreResult<ImportReport> {
+        let seed = seed.clone();
+        self.run(move |c| import(c, &seed)).await
+    }
+
+    async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
+        let key = key.to_owned();
+        self.run(move |c| {
+            c.query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0))
+                .optional()
+                .map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+                [key, value],
+            )
+            .map(|_| ())
+            .map_err(sql_err)
+        })
+        .await
+    }
+}

@@ -1,0 +1,164 @@
+//! DataLoaders: they collect every key a query asks for during one execution step and ask the
+//! store once. They live for one request only, so an API node keeps no state between requests.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+
+use crate::error::StoreError;
+use crate::ids::{CountryCode, M49Code, RecordId};
+use crate::model::{Country, Instrument, Ratification, Record, Region};
+use crate::store::Store;
+use crate::vocab::RecordKind;
+
+pub type LoadError = Arc<StoreError>;
+
+/// Every loader a request needs, created fresh per request.
+pub struct Loaders {
+    pub countries: DataLoader<CountryLoader>,
+    pub records: DataLoader<RecordLoader>,
+    pub ratifications: DataLoader<RatificationLoader>,
+    pub counts: DataLoader<CountLoader>,
+    pub regions: DataLoader<RegionLoader>,
+    pub instruments: DataLoader<InstrumentLoader>,
+}
+
+impl Loaders {
+    pub fn new(store: Arc<dyn Store>) -> Loaders {
+        let spawn = |f| {
+            tokio::spawn(f);
+        };
+        Loaders {
+            countries: DataLoader::new(CountryLoader(store.clone()), spawn),
+            records: DataLoader::new(RecordLoader(store.clone()), spawn),
+            ratifications: DataLoader::new(RatificationLoader(store.clone()), spawn),
+            counts: DataLoader::new(CountLoader(store.clone()), spawn),
+            regions: DataLoader::new(RegionLoader(store.clone()), spawn),
+            instruments: DataLoader::new(InstrumentLoader(store), spawn),
+        }
+    }
+}
+
+pub struct CountryLoader(Arc<dyn Store>);
+
+impl Loader<CountryCode> for CountryLoader {
+    type Value = Country;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[CountryCode]) -> Result<HashMap<CountryCode, Country>, LoadError> {
+        let countries = self.0.countries(keys).await.map_err(Arc::new)?;
+        Ok(countries.into_iter().map(|c| (c.code, c)).collect())
+    }
+}
+
+pub struct RecordLoader(Arc<dyn Store>);
+
+impl Loader<RecordId> for RecordLoader {
+    type Value = Record;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[RecordId]) -> Result<HashMap<RecordId, Record>, LoadError> {
+        let records = self.0.records(keys).await.map_err(Arc::new)?;
+        Ok(records.into_iter().map(|r| (r.id().clone(), r)).collect())
+    }
+}
+
+pub struct RatificationLoader(Arc<dyn Store>);
+
+impl Loader<CountryCode> for RatificationLoader {
+    type Value = Vec<Ratification>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[CountryCode],
+    ) -> Result<HashMap<CountryCode, Vec<Ratification>>, LoadError> {
+        let rows = self.0.ratifications(keys).await.map_err(Arc::new)?;
+        let mut out: HashMap<CountryCode, Vec<Ratification>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(row.country).or_default().push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// Published record counts per kind for a country.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KindCounts {
+    pub laws: u64,
+    pub practices: u64,
+    pub cases: u64,
+}
+
+pub struct CountLoader(Arc<dyn Store>);
+
+impl Loader<CountryCode> for CountLoader {
+    type Value = KindCounts;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[CountryCode],
+    ) -> Result<HashMap<CountryCode, KindCounts>, LoadError> {
+        let rows = self.0.record_counts(keys).await.map_err(Arc::new)?;
+        let mut out: HashMap<CountryCode, KindCounts> =
+            keys.iter().map(|k| (*k, KindCounts::default())).collect();
+        for (country, kind, n) in rows {
+            let entry = out.entry(country).or_default();
+            match kind {
+                RecordKind::Law => entry.laws = n,
+                RecordKind::Practice => entry.practices = n,
+                RecordKind::Case => entry.cases = n,
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Regions are few; one store call fetches them all and the requested ones are picked.
+pub struct RegionLoader(Arc<dyn Store>);
+
+impl Loader<M49Code> for RegionLoader {
+    type Value = Region;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[M49Code]) -> Result<HashMap<M49Code, Region>, LoadError> {
+        let all = self.0.regions().await.map_err(Arc::new)?;
+        Ok(all
+            .into_iter()
+            .filter(|r| keys.contains(&r.code))
+            .map(|r| (r.code.clone(), r))
+            .collect())
+    }
+}
+
+/// Instruments are few; the one key `()` fetches them all, once per request.
+pub struct InstrumentLoader(Arc<dyn Store>);
+
+impl Loader<()> for InstrumentLoader {
+    type Value = Arc<Vec<Instrument>>;
+    type Error = LoadError;
+
+    async fn load(&self, _keys: &[()]) -> Result<HashMap<(), Arc<Vec<Instrument>>>, LoadError> {
+        let all = self.0.instruments().await.map_err(Arc::new)?;
+        Ok(HashMap::from([((), Arc::new(all))]))
+    }
+}
+
+impl Loaders {
+    /// Every instrument (one store call per request at most).
+    pub async fn all_instruments(&self) -> Result<Arc<Vec<Instrument>>, LoadError> {
+        Ok(self.instruments.load_one(()).await?.unwrap_or_default())
+    }
+
+    pub async fn instrument(&self, id: &str) -> Result<Option<Instrument>, LoadError> {
+        Ok(self
+            .all_instruments()
+            .await?
+            .iter()
+            .find(|i| i.id == id)
+            .cloned())
+    }
+}

@@ -1,0 +1,90 @@
+//! The GraphQL schema partners query. `QueryRoot` merges one part per area.
+
+mod errors;
+mod inputs;
+mod loaders;
+mod query;
+mod taxonomy;
+mod types;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+
+pub use errors::ErrorCodes;
+pub use inputs::{RecordFilterInput, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE_SIZE};
+pub use loaders::{KindCounts, Loaders};
+pub use query::QueryRoot;
+pub use types::Node;
+
+use crate::error::{gql_error, ErrorCode, StoreError};
+use crate::store::Store;
+
+pub type TipxSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Limits a query must keep.
+#[derive(Clone, Copy, Debug)]
+pub struct QueryLimits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        QueryLimits {
+            max_depth: 12,
+            max_complexity: 5_000,
+        }
+    }
+}
+
+/// Builds the schema. The store is shared; per-request state (the loaders) is added to each
+/// request by [`request_data`].
+pub fn build_schema(store: Arc<dyn Store>, limits: QueryLimits) -> TipxSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .data(store)
+        .extension(ErrorCodes)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .finish()
+}
+
+/// The SDL partners and the widgets build against (`schema/schema.graphql`).
+pub fn sdl() -> String {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// Attaches fresh loaders to a request.
+pub fn request_data(
+    request: async_graphql::Request,
+    store: Arc<dyn Store>,
+) -> async_graphql::Request {
+    request.data(Loaders::new(store))
+}
+
+/// The cost of a page of `first` items whose fields cost `child` each.
+pub fn page_cost(first: Option<i32>, child: usize) -> usize {
+    let n = first
+        .unwrap_or(DEFAULT_PAGE_SIZE as i32)
+        .clamp(0, MAX_PAGE_SIZE as i32) as usize;
+    1 + n.max(1) * child
+}
+
+pub(crate) fn store_of<'a>(ctx: &Context<'a>) -> &'a Arc<dyn Store> {
+    ctx.data_unchecked::<Arc<dyn Store>>()
+}
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
+    ctx.data::<Loaders>().map_err(|_| {
+        gql_error(
+            ErrorCode::Internal,
+            "internal error: request has no loaders",
+        )
+    })
+}
+
+pub(crate) fn load_err(err: Arc<StoreError>) -> async_graphql::Error {
+    StoreError::from(err).into_gql()
+}

@@ -1,0 +1,500 @@
+//! Seed files: parsing and validation (pure; reading the files is the caller's business).
+//!
+//! `tipx seed --check` and the server's start both go through [`parse_seed`], so data that the
+//! checker accepts is exactly the data the server loads.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::OnceLock;
+
+use chrono::Datelike;
+use regex::Regex;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::ids::{CountryCode, M49Code, RecordId};
+use crate::model::{
+    Case, Country, Instrument, Law, Practice, Ratification, Record, Region, Source,
+};
+use crate::store::SeedData;
+use crate::vocab::{PartyStatus, RecordKind};
+
+/// The seed files, in load order.
+pub const SEED_FILES: [&str; 7] = [
+    "regions.json",
+    "countries.json",
+    "instruments.json",
+    "ratifications.json",
+    "laws.json",
+    "practices.json",
+    "cases.json",
+];
+
+/// Limits every record must keep.
+pub const MAX_SUMMARY_WORDS: usize = 60;
+pub const MAX_TITLE_CHARS: usize = 300;
+pub const MAX_NOTE_CHARS: usize = 1_000;
+pub const MAX_URL_CHARS: usize = 2_000;
+pub const MIN_YEAR: i32 = 1800;
+
+/// One problem found in a seed file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedIssue {
+    pub file: String,
+    /// The record's id (or `INSTRUMENT/COUNTRY` for a ratification, or `#index`).
+    pub record: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for SeedIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.record {
+            Some(record) => write!(f, "{}: record {}: {}", self.file, record, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Counts of what a seed set holds, for `tipx seed --check` output.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SeedCounts {
+    pub regions: usize,
+    pub countries: usize,
+    pub instruments: usize,
+    pub ratifications: usize,
+    pub laws: usize,
+    pub practices: usize,
+    pub cases: usize,
+}
+
+impl SeedData {
+    pub fn counts(&self) -> SeedCounts {
+        let count = |k| self.records.iter().filter(|r| r.kind() == k).count();
+        SeedCounts {
+            regions: self.regions.len(),
+            countries: self.countries.len(),
+            instruments: self.instruments.len(),
+            ratifications: self.ratifications.len(),
+            laws: count(RecordKind::Law),
+            practices: count(RecordKind::Practice),
+            cases: count(RecordKind::Case),
+        }
+    }
+}
+
+/// Parses and validates a full seed set given as `(file name, contents)` pairs. Every file in
+/// [`SEED_FILES`] must be present. Returns every issue found, not only the first.
+pub fn parse_seed(files: &[(String, String)]) -> Result<SeedData, Vec<SeedIssue>> {
+    let mut issues = Vec::new();
+    let text = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+    };
+    for name in SEED_FILES {
+        if text(name).is_none() {
+            issues.push(SeedIssue {
+                file: name.to_owned(),
+                record: None,
+                message: "file is missing".into(),
+            });
+        }
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let get = |name: &str| text(name).unwrap_or_default();
+
+    let regions: Vec<Region> = parse_file("regions.json", get("regions.json"), &mut issues);
+    let countries: Vec<Country> = parse_file("countries.json", get("countries.json"), &mut issues);
+    let instruments: Vec<Instrument> =
+        parse_file("instruments.json", get("instruments.json"), &mut issues);
+    let ratifications: Vec<Ratification> =
+        parse_file("ratifications.json", get("ratifications.json"), &mut issues);
+    let laws: Vec<Law> = parse_file("laws.json", get("laws.json"), &mut issues);
+    let practices: Vec<Practice> = parse_file("practices.json", get("practices.json"), &mut issues);
+    let cases: Vec<Case> = parse_file("cases.json", get("cases.json"), &mut issues);
+
+    let mut records: Vec<Record> = Vec::new();
+    records.extend(laws.into_iter().map(Record::Law));
+    records.extend(practices.into_iter().map(Record::Practice));
+    records.extend(cases.into_iter().map(Record::Case));
+
+    let seed = SeedData {
+        regions,
+        countries,
+        instruments,
+        ratifications,
+        records,
+    };
+    issues.extend(validate(&seed, chrono::Utc::now().year()));
+    if issues.is_empty() {
+        Ok(seed)
+    } else {
+        Err(issues)
+    }
+}
+
+/// Reads a JSON array file record by record, so one bad record names itself and the rest are
+/// still checked.
+fn parse_file<T: DeserializeOwned>(file: &str, text: &str, issues: &mut Vec<SeedIssue>) -> Vec<T> {
+    let values: Vec<Value> = match serde_json::from_str(text) {
+        Ok(values) => values,
+        Err(err) => {
+            issues.push(SeedIssue {
+                file: file.to_owned(),
+                record: None,
+                message: format!("not a JSON array of objects: {err}"),
+            });
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::with_capacity(values.len());
+    for (index, value) in values.into_iter().enumerate() {
+        let label = record_label(&value, index);
+        if value.get("meta").is_some() {
+            issues.push(SeedIssue {
+                file: file.to_owned(),
+                record: Some(label.clone()),
+                message: "'meta' is set by the store and may not appear in seed files".into(),
+            });
+        }
+        match serde_json::from_value::<T>(value) {
+            Ok(item) => out.push(item),
+            Err(err) => issues.push(SeedIssue {
+                file: file.to_owned(),
+                record: Some(label),
+                message: err.to_string(),
+            }),
+        }
+    }
+    out
+}
+
+fn record_label(value: &Value, index: usize) -> String {
+    let field = |k: &str| value.get(k).and_then(Value::as_str);
+    if let Some(id) = field("id") {
+        return id.to_owned();
+    }
+    if let (Some(instrument), Some(country)) = (field("instrument"), field("country")) {
+        return format!("{instrument}/{country}");
+    }
+    if let Some(code) = field("code") {
+        return code.to_owned();
+    }
+    format!("#{index}")
+}
+
+fn file_of(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Law => "laws.json",
+        RecordKind::Practice => "practices.json",
+        RecordKind::Case => "cases.json",
+    }
+}
+
+/// Cross-file checks on parsed seed data. `current_year` bounds years from above (plus one).
+pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
+    let mut issues = Vec::new();
+    let mut issue = |file: &str, record: String, message: String| {
+        issues.push(SeedIssue {
+            file: file.to_owned(),
+            record: Some(record),
+            message,
+        })
+    };
+    let max_year = current_year + 1;
+
+    // Regions.
+    let mut region_codes: HashSet<&M49Code> = HashSet::new();
+    for r in &seed.regions {
+        if !region_codes.insert(&r.code) {
+            issue(
+                "regions.json",
+                r.code.to_string(),
+                "duplicate region code".into(),
+            );
+        }
+    }
+    for r in &seed.regions {
+        if let Some(parent) = &r.parent {
+            if !region_codes.contains(parent) {
+                issue(
+                    "regions.json",
+                    r.code.to_string(),
+                    format!("unknown parent region {parent}"),
+                );
+            }
+        }
+    }
+
+    // Countries.
+    let mut country_codes: HashSet<CountryCode> = HashSet::new();
+    for c in &seed.countries {
+        if !country_codes.insert(c.code) {
+            issue(
+                "countries.json",
+                c.code.to_string(),
+                "duplicate country code".into(),
+            );
+        }
+        for area in c.areas() {
+            if !region_codes.contains(area) {
+                issue(
+                    "countries.json",
+                    c.code.to_string(),
+                    format!("unknown M49 area {area}"),
+                );
+            }
+        }
+        if c.alpha3.len() != 3 || !c.alpha3.bytes().all(|b| b.is_ascii_uppercase()) {
+            issue(
+                "countries.json",
+                c.code.to_string(),
+                format!("'{}' is not an alpha-3 code", c.alpha3),
+            );
+        }
+    }
+
+    // Instruments.
+    let mut instruments: HashMap<&str, &Instrument> = HashMap::new();
+    for i in &seed.instruments {
+        if instruments.insert(i.id.as_str(), i).is_some() {
+            issue(
+                "instruments.json",
+                i.id.clone(),
+                "duplicate instrument id".into(),
+            );
+        }
+        for problem in check_sources(&i.sources) {
+            issue("instruments.json", i.id.clone(), problem);
+        }
+    }
+
+    // Ratifications.
+    let mut pairs = HashSet::new();
+    for r in &seed.ratifications {
+        let label = format!("{}/{}", r.instrument, r.country);
+        match instruments.get(r.instrument.as_str()) {
+            None => issue(
+                "ratifications.json",
+                label.clone(),
+                format!("unknown instrument '{}'", r.instrument),
+            ),
+            Some(i) if !i.is_treaty() => issue(
+                "ratifications.json",
+                label.clone(),
+                format!("instrument '{}' has no parties", r.instrument),
+            ),
+            Some(_) => {}
+        }
+        if !country_codes.contains(&r.country) {
+            issue(
+                "ratifications.json",
+                label.clone(),
+                format!("unknown country code '{}'", r.country),
+            );
+        }
+        if r.status == PartyStatus::Unknown {
+            issue(
+                "ratifications.json",
+                label.clone(),
+                "status UNKNOWN is never stored: leave the row out instead".into(),
+            );
+        }
+        if !pairs.insert((r.instrument.as_str(), r.country)) {
+            issue(
+                "ratifications.json",
+                label.clone(),
+                "duplicate instrument/country pair".into(),
+            );
+        }
+        if let Some(year) = r.year {
+            if !(MIN_YEAR..=max_year).contains(&year) {
+                issue(
+                    "ratifications.json",
+                    label.clone(),
+                    format!("year {year} is out of range"),
+                );
+            }
+        }
+        for problem in check_sources(&r.sources) {
+            issue("ratifications.json", label.clone(), problem);
+        }
+    }
+
+    // Records.
+    let mut ids: HashSet<&RecordId> = HashSet::new();
+    let mut titles: HashSet<(RecordKind, String)> = HashSet::new();
+    let law_ids: HashSet<&RecordId> = seed
+        .records
+        .iter()
+        .filter(|r| r.kind() == RecordKind::Law)
+        .map(Record::id)
+        .collect();
+    for record in &seed.records {
+        let file = file_of(record.kind());
+        let label = record.id().to_string();
+        let mut flag = |message: String| issue(file, label.clone(), message);
+        if !ids.insert(record.id()) {
+            flag("duplicate id (ids are unique across laws, practices and cases)".into());
+        }
+        if !titles.insert((record.kind(), record.title().trim().to_lowercase())) {
+            flag(format!("duplicate title '{}'", record.title()));
+        }
+        let title_len = record.title().chars().count();
+        if record.title().trim().is_empty() || title_len > MAX_TITLE_CHARS {
+            flag(format!(
+                "title must have 1 to {MAX_TITLE_CHARS} characters (has {title_len})"
+            ));
+        }
+        let words = record.summary().split_whitespace().count();
+        if words == 0 || words > MAX_SUMMARY_WORDS {
+            flag(format!(
+                "summary must have 1 to {MAX_SUMMARY_WORDS} words (has {words})"
+            ));
+        }
+        for problem in check_sources(record.sources()) {
+            flag(problem);
+        }
+        for code in record.countries() {
+            if !country_codes.contains(&code) {
+                flag(format!("unknown country code '{code}'"));
+            }
+        }
+        if let Some((start, end)) = record.years() {
+            for year in std::iter::once(start).chain(end) {
+                if !(MIN_YEAR..=max_year).contains(&year) {
+                    flag(format!(
+                        "year {year} is out of range {MIN_YEAR}..={max_year}"
+                    ));
+                }
+            }
+            if matches!(end, Some(end) if end < start) {
+                flag(format!(
+                    "end year {} is before start year {start}",
+                    end.unwrap_or_default()
+                ));
+            }
+        }
+        for (field, text) in record.free_text() {
+            if field != "title" && field != "summary" && text.chars().count() > MAX_NOTE_CHARS {
+                flag(format!(
+                    "{field} is longer than {MAX_NOTE_CHARS} characters"
+                ));
+            }
+            if let Some(found) = contact_detail(text) {
+                flag(format!(
+                    "{field} contains what looks like contact details ('{found}'): public text may not carry emails or phone numbers"
+                ));
+            }
+        }
+        match record {
+            Record::Law(law) => {
+                for year in &law.amendment_years {
+                    if !(MIN_YEAR..=max_year).contains(year) {
+                        flag(format!("amendment year {year} is out of range"));
+                    }
+                }
+                if !valid_language(&law.language) {
+                    flag(format!("'{}' is not a language tag", law.language));
+                }
+            }
+            Record::Practice(p) => {
+                if p.global == !p.countries.is_empty() {
+                    flag(
+                        "a practice is either global (no countries) or has at least one country"
+                            .into(),
+                    );
+                }
+                if !valid_language(&p.language) {
+                    flag(format!("'{}' is not a language tag", p.language));
+                }
+            }
+            Record::Case(c) => {
+                for law in &c.laws_applied {
+                    if !law_ids.contains(law) {
+                        flag(format!(
+                            "laws_applied names '{law}', which is not a law in laws.json"
+                        ));
+                    }
+                }
+                if c.outcome.victims_by_group.iter().any(|v| v.count < 0)
+                    || c.outcome.convictions.is_some_and(|n| n < 0)
+                    || c.outcome.victims_identified.is_some_and(|n| n < 0)
+                {
+                    flag("outcome figures may not be negative".into());
+                }
+                if !valid_language(&c.language) {
+                    flag(format!("'{}' is not a language tag", c.language));
+                }
+            }
+        }
+    }
+    issues
+}
+
+fn check_sources(sources: &[Source]) -> Vec<String> {
+    let mut problems = Vec::new();
+    if sources.is_empty() {
+        problems.push("needs at least one source".to_owned());
+    }
+    for s in sources {
+        let ok_scheme = s.url.starts_with("https://") || s.url.starts_with("http://");
+        if !ok_scheme || s.url.len() > MAX_URL_CHARS || s.url.contains(char::is_whitespace) {
+            problems.push(format!(
+                "source URL '{}' is not an http(s) URL",
+                crate::ids::truncate(&s.url, 80)
+            ));
+        }
+    }
+    problems
+}
+
+fn valid_language(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Finds an email address or phone number in free text.
+pub fn contact_detail(text: &str) -> Option<String> {
+    static PATTERNS: OnceLock<[Regex; 2]> = OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| {
+        [
+            Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").expect("email pattern"),
+            // International (+44 20 7946 0000) or grouped national numbers (1-800-373-7888,
+            // (02) 555 0199): three or more digit groups joined by spaces, dots or dashes.
+            Regex::new(r"(\+\d{1,3}[\s.-]?)?(\(\d{1,4}\)[\s.-]?)?\b\d{2,4}[\s.-]\d{3,4}[\s.-]\d{3,4}\b|\+\d{1,3}[\s.-]?\d{6,12}\b")
+                .expect("phone pattern"),
+        ]
+    });
+    patterns
+        .iter()
+        .find_map(|p| p.find(text).map(|m| m.as_str().to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_details_are_found_but_citations_are_not() {
+        assert!(contact_detail("write to help@example.org").is_some());
+        assert!(contact_detail("call 1-888-373-7888 now").is_some());
+        assert!(contact_detail("call +44 20 7946 0000").is_some());
+        assert!(contact_detail("Pub. L. 106-386, amended 2003; 2006; 2008").is_none());
+        assert!(contact_detail("application no. 73316/01, EUR 26,209.69").is_none());
+        assert!(contact_detail("Law 23-04 of 2023").is_none());
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(valid_language("en"));
+        assert!(valid_language("pt-BR"));
+        assert!(!valid_language("English"));
+    }
+}
