@@ -1,1 +1,12 @@
+//! Integration tests: each starts the real `tipx` server on port 0 with a temporary data folder
+//! and talks to it over HTTP, as a partner system would.
 
+mod helpers;
+
+mod dataloaders;
+mod errors;
+mod filters;
+mod lookups;
+mod pagination;
+mod schema_snapshot;
+mod seed_check;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::error::StoreError;
 use crate::ids::{CountryCode, M49Code, RecordId};
@@ -16,26 +16,34 @@ pub type LoadError = Arc<StoreError>;
 
 /// Every loader a request needs, created fresh per request.
 pub struct Loaders {
-    pub countries: DataLoader<CountryLoader>,
-    pub records: DataLoader<RecordLoader>,
-    pub ratifications: DataLoader<RatificationLoader>,
-    pub counts: DataLoader<CountLoader>,
-    pub regions: DataLoader<RegionLoader>,
-    pub instruments: DataLoader<InstrumentLoader>,
+    pub countries: DataLoader<CountryLoader, HashMapCache>,
+    pub records: DataLoader<RecordLoader, HashMapCache>,
+    pub ratifications: DataLoader<RatificationLoader, HashMapCache>,
+    pub counts: DataLoader<CountLoader, HashMapCache>,
+    pub regions: DataLoader<RegionLoader, HashMapCache>,
+    pub instruments: DataLoader<InstrumentLoader, HashMapCache>,
 }
 
 impl Loaders {
     pub fn new(store: Arc<dyn Store>) -> Loaders {
-        let spawn = |f| {
-            tokio::spawn(f);
-        };
+        // Each loader also caches what it loaded for the rest of the request, so the same
+        // country or instrument asked for twice costs one load.
+        fn new<L>(loader: L) -> DataLoader<L, HashMapCache> {
+            DataLoader::with_cache(
+                loader,
+                |f| {
+                    tokio::spawn(f);
+                },
+                HashMapCache::default(),
+            )
+        }
         Loaders {
-            countries: DataLoader::new(CountryLoader(store.clone()), spawn),
-            records: DataLoader::new(RecordLoader(store.clone()), spawn),
-            ratifications: DataLoader::new(RatificationLoader(store.clone()), spawn),
-            counts: DataLoader::new(CountLoader(store.clone()), spawn),
-            regions: DataLoader::new(RegionLoader(store.clone()), spawn),
-            instruments: DataLoader::new(InstrumentLoader(store), spawn),
+            countries: new(CountryLoader(store.clone())),
+            records: new(RecordLoader(store.clone())),
+            ratifications: new(RatificationLoader(store.clone())),
+            counts: new(CountLoader(store.clone())),
+            regions: new(RegionLoader(store.clone())),
+            instruments: new(InstrumentLoader(store)),
         }
     }
 }

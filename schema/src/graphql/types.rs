@@ -316,12 +316,15 @@ Practice {
 /// A number of victims by sex and age band (aggregate only).
 #[Object]
 impl VictimCount {
+    /// Sex of the victims counted.
     async fn sex(&self) -> Sex {
         self.sex
     }
+    /// Age band of the victims counted.
     async fn age(&self) -> AgeBand {
         self.age
     }
+    /// How many victims.
     async fn count(&self) -> i64 {
         self.count
     }
@@ -330,6 +333,7 @@ impl VictimCount {
 /// An amount of money.
 #[Object]
 impl Money {
+    /// The amount, in the currency's units.
     async fn amount(&self) -> f64 {
         self.amount
     }
@@ -555,12 +559,15 @@ impl Instrument {
 /// Published record counts for a country.
 #[Object]
 impl super::KindCounts {
+    /// Published laws.
     async fn laws(&self) -> u64 {
         self.laws
     }
+    /// Published practices (global ones are not counted for a country).
     async fn practices(&self) -> u64 {
         self.practices
     }
+    /// Published cases.
     async fn cases(&self) -> u64 {
         self.cases
     }

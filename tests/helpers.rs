@@ -1,0 +1,129 @@
+//! Starting a server and speaking GraphQL to it.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use tipx_api::config::Settings;
+use tipx_api::startup::Application;
+use tipx_schema::store::SeedData;
+
+/// A running server with its own data folder (deleted when dropped).
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub data_dir: TempDir,
+}
+
+/// Starts the server on port 0 with a fresh data folder and the built-in seed.
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    spawn_app_in(data_dir).await
+}
+
+/// Starts the server on an existing data folder.
+pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
+    let settings = Settings::for_tests(data_dir.path());
+    let app = Application::build(settings).await.expect("server builds");
+    let addr = app.addr();
+    tokio::spawn(app.run());
+    TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        data_dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// POSTs a query and returns the JSON answer, whatever its status.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON answer")
+    }
+
+    /// POSTs a query and returns `data`, failing on any error.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let answer = self.gql(query, variables).await;
+        assert!(
+            answer.get("errors").is_none(),
+            "unexpected errors: {answer:#}"
+        );
+        answer["data"].clone()
+    }
+
+    /// The server's store call counters, from /metrics.
+    pub async fn store_calls(&self) -> HashMap<String, u64> {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .filter_map(|line| {
+                let rest = line.strip_prefix("tipx_store_calls_total{method=\"")?;
+                let (method, value) = rest.split_once("\"} ")?;
+                Some((method.to_owned(), value.parse().ok()?))
+            })
+            .collect()
+    }
+}
+
+/// The error codes of an answer, in order.
+pub fn error_codes(answer: &Value) -> Vec<String> {
+    answer["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("<none>")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// The seed files in the repository, as (name, contents).
+pub fn seed_files() -> Vec<(String, String)> {
+    tipx_schema::seed::SEED_FILES
+        .iter()
+        .map(|name| {
+            let text =
+                std::fs::read_to_string(repo_root().join("seed").join(name)).expect("seed file");
+            (name.to_string(), text)
+        })
+        .collect()
+}
+
+/// The repository's seed, parsed: tests compute expected answers from it by brute force.
+pub fn seed() -> SeedData {
+    tipx_schema::seed::parse_seed(&seed_files()).expect("the repository seed is valid")
+}
