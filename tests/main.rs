@@ -9,4 +9,6 @@ mod filters;
 mod lookups;
 mod pagination;
 mod schema_snapshot;
+mod search_api;
+mod search_contract;
 mod seed_check;

@@ -16,7 +16,43 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub seed: SeedSettings,
     pub graphql: GraphqlSettings,
+    pub search: SearchSettings,
     pub log: LogSettings,
+}
+
+/// A secret value: shown as `***` in logs and `Debug` output.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Meilisearch URL, e.g. `http://127.0.0.1:7700`. Unset: the embedded index is used.
+    pub meili_url: Option<String>,
+    /// Meilisearch API key with rights to manage the index (never sent to browsers).
+    pub meili_key: Option<Secret>,
+    /// Name of the Meilisearch index.
+    pub meili_index: String,
+    /// How long to wait for a Meilisearch task, in seconds.
+    pub meili_timeout_secs: u64,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            meili_url: None,
+            meili_key: None,
+            meili_index: "tipx-records".into(),
+            meili_timeout_secs: 60,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -123,6 +159,8 @@ pub struct Overrides {
     pub addr: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
     pub seed_dir: Option<PathBuf>,
+    pub meili_url: Option<String>,
+    pub meili_key: Option<String>,
 }
 
 impl Settings {
@@ -163,6 +201,21 @@ impl Settings {
         }
         if let Some(dir) = &overrides.seed_dir {
             settings.seed.dir = Some(dir.clone());
+        }
+        if let Some(url) = &overrides.meili_url {
+            settings.search.meili_url = Some(url.clone());
+        }
+        if let Some(key) = &overrides.meili_key {
+            settings.search.meili_key = Some(Secret(key.clone()));
+        }
+        // An empty URL (e.g. TIPX__SEARCH__MEILI_URL=) means "embedded".
+        if settings
+            .search
+            .meili_url
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            settings.search.meili_url = None;
         }
         Ok(settings)
     }
@@ -207,6 +260,13 @@ mod tests {
         };
         let s = Settings::load(Some(&path), &flags).unwrap();
         assert_eq!(s.server.addr.to_string(), "127.0.0.1:9001");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let mut s = Settings::default();
+        s.search.meili_key = Some(Secret("master-key-123".into()));
+        assert!(!format!("{s:?}").contains("master-key-123"));
     }
 
     #[test]

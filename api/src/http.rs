@@ -18,6 +18,7 @@ use warp::{Filter, Rejection, Reply};
 
 use tipx_schema::error::ErrorCode;
 use tipx_schema::graphql::{request_data, TipxSchema};
+use tipx_schema::search::SearchBackend;
 use tipx_schema::store::Store;
 
 use crate::store::StoreCalls;
@@ -30,6 +31,7 @@ const JSON: &str = "application/json";
 pub struct AppState {
     pub schema: TipxSchema,
     pub store: Arc<dyn Store>,
+    pub search: Arc<dyn SearchBackend>,
     pub calls: Arc<StoreCalls>,
     pub max_body_bytes: u64,
     pub cache_max_age_secs: u32,
@@ -257,15 +259,26 @@ async fn get_graphql(
 }
 
 async fn health(state: AppState) -> Result<Response, Infallible> {
-    let store_ok = state.store.ping().await;
-    let (status, code) = match &store_ok {
-        Ok(()) => ("ok", StatusCode::OK),
-        Err(_) => ("unavailable", StatusCode::SERVICE_UNAVAILABLE),
+    let store_ok = state.store.ping().await.is_ok();
+    let search = state.search.status().await;
+    let outbox = state.store.outbox_stats().await.ok();
+    // The store is essential; a search backend that is down degrades search only.
+    let (status, code) = match (store_ok, search.available) {
+        (true, true) => ("ok", StatusCode::OK),
+        (true, false) => ("degraded", StatusCode::OK),
+        (false, _) => ("unavailable", StatusCode::SERVICE_UNAVAILABLE),
     };
     let body = json!({
         "status": status,
         "version": env!("CARGO_PKG_VERSION"),
-        "store": { "backend": state.store.backend_name(), "status": if store_ok.is_ok() { "ok" } else { "unavailable" } },
+        "store": { "backend": state.store.backend_name(), "status": if store_ok { "ok" } else { "unavailable" } },
+        "search": {
+            "backend": state.search.name(),
+            "status": if search.available { "ok" } else { "unavailable" },
+            "documents": search.documents,
+            "detail": search.detail,
+            "outbox": outbox.map(|o| json!({ "pending": o.pending, "oldest_age_secs": o.oldest_age_secs })),
+        },
     });
     let mut response = warp::reply::with_status(warp::reply::json(&body), code).into_response();
     response

@@ -2,6 +2,8 @@
 
 pub mod config;
 pub mod http;
+pub mod indexer;
+pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod store;

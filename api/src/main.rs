@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use tipx_api::config::{LogFormat, Overrides, Settings};
 use tipx_api::seed::{import_if_changed, SeedFiles, SeedOutcome};
-use tipx_api::startup::{open_store, Application};
+use tipx_api::startup::{open_search, open_store, Application};
 
 /// TIP Exchange: laws, practices and successful cases against trafficking in persons.
 ///
@@ -32,6 +32,8 @@ enum Command {
     Serve(ServeArgs),
     /// Import the seed files into the store, or only check them with --check.
     Seed(SeedArgs),
+    /// Rebuild the search index from the store (built aside, then swapped in).
+    Reindex(ReindexArgs),
     /// Generate artefacts from the code.
     #[command(subcommand)]
     Gen(GenCommand),
@@ -48,12 +50,32 @@ struct StoreArgs {
 }
 
 #[derive(Args, Debug)]
+struct SearchArgs {
+    /// Meilisearch URL [default: none, the embedded index is used].
+    #[arg(long, value_name = "URL")]
+    meili_url: Option<String>,
+    /// Meilisearch API key (prefer TIPX__SEARCH__MEILI_KEY: flags show in process lists).
+    #[arg(long, value_name = "KEY")]
+    meili_key: Option<String>,
+}
+
+#[derive(Args, Debug)]
 struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, value_name = "HOST:PORT")]
     addr: Option<SocketAddr>,
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    search: SearchArgs,
+}
+
+#[derive(Args, Debug)]
+struct ReindexArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(flatten)]
+    search: SearchArgs,
 }
 
 #[derive(Args, Debug)]
@@ -120,6 +142,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 addr: args.addr,
                 data_dir: args.store.data_dir,
                 seed_dir: args.store.seed_dir,
+                meili_url: args.search.meili_url,
+                meili_key: args.search.meili_key,
             };
             let settings = Settings::load(cli.config.as_deref(), &overrides)?;
             init_logging(&settings);
@@ -156,6 +180,39 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ),
                 SeedOutcome::Unchanged => println!("seed unchanged"),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reindex(args) => {
+            let overrides = Overrides {
+                data_dir: args.store.data_dir,
+                seed_dir: args.store.seed_dir,
+                meili_url: args.search.meili_url,
+                meili_key: args.search.meili_key,
+                ..Overrides::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+            init_logging(&settings);
+            let (store, _) = open_store(&settings)?;
+            let search = open_search(&settings).await?;
+            let records = tipx_api::indexer::published_count(store.as_ref()).await?;
+            let bar = indicatif::ProgressBar::new(records);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:40}] {pos}/{len} records ({elapsed})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.set_message(format!("reindexing into {}", search.name()));
+            let started = std::time::Instant::now();
+            let n = tipx_api::indexer::rebuild(store.as_ref(), search.as_ref(), &|k| bar.inc(k))
+                .await?;
+            bar.finish_and_clear();
+            println!(
+                "reindexed {n} records into the {} index in {:.1}s",
+                search.name(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Gen(GenCommand::Schema { out }) => {

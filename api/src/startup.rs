@@ -6,10 +6,14 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use tipx_schema::graphql::{build_schema, QueryLimits};
+use tipx_schema::search::SearchBackend;
 use tipx_schema::store::Store;
+use tokio::sync::Notify;
 
 use crate::config::Settings;
 use crate::http::{routes, AppState};
+use crate::indexer;
+use crate::search::{EmbeddedSearch, MeiliSearch};
 use crate::seed::{import_if_changed, SeedFiles, SeedOutcome};
 use crate::store::{CountingStore, SqliteStore};
 
@@ -35,6 +39,61 @@ pub fn open_store(
     Ok((Arc::new(counting), calls))
 }
 
+/// Opens the configured search backend: Meilisearch when a URL is set, else the embedded index.
+pub async fn open_search(settings: &Settings) -> anyhow::Result<Arc<dyn SearchBackend>> {
+    match &settings.search.meili_url {
+        Some(url) => {
+            let backend = MeiliSearch::connect(
+                url,
+                settings.search.meili_key.as_ref().map(|k| k.0.as_str()),
+                &settings.search.meili_index,
+                std::time::Duration::from_secs(settings.search.meili_timeout_secs),
+            )
+            .await
+            .with_context(|| format!("connecting to Meilisearch at {url}"))?;
+            tracing::info!(%url, index = %settings.search.meili_index, "search: Meilisearch");
+            Ok(Arc::new(backend))
+        }
+        None => {
+            let backend = EmbeddedSearch::open(&settings.storage.data_dir).with_context(|| {
+                format!(
+                    "opening the search index in {}",
+                    settings.storage.data_dir.display()
+                )
+            })?;
+            tracing::info!("search: embedded index");
+            Ok(Arc::new(backend))
+        }
+    }
+}
+
+/// Brings the index up to date before serving: fills an empty index from the store, then
+/// drains the outbox. If the backend is down, serving starts anyway and the indexer catches
+/// up when it returns.
+async fn catch_up(store: &dyn Store, search: &dyn SearchBackend) {
+    let status = search.status().await;
+    if status.available && status.documents == Some(0) {
+        match store.outbox_stats().await {
+            Ok(stats) if stats.pending == 0 => {
+                if let Ok(n) = store.outbox_enqueue_all().await {
+                    tracing::info!(records = n, "search index is empty; indexing every record");
+                }
+            }
+            _ => {}
+        }
+    }
+    loop {
+        match indexer::drain_once(store, search).await {
+            Ok(0) => break,
+            Ok(_) => continue,
+            Err(err) => {
+                tracing::warn!(error = %format!("{err:#}"), "search index not up to date at start; the indexer will retry");
+                break;
+            }
+        }
+    }
+}
+
 impl Application {
     /// Opens the store, imports the seed if it changed, and binds the address (port 0 picks
     /// a free port: see [`Application::addr`]).
@@ -55,13 +114,18 @@ impl Application {
                 ),
             }
         }
+        let search = open_search(&settings).await?;
+        catch_up(store.as_ref(), search.as_ref()).await;
+        let wake = Arc::new(Notify::new());
+        tokio::spawn(indexer::run(store.clone(), search.clone(), wake));
         let limits = QueryLimits {
             max_depth: settings.graphql.max_depth,
             max_complexity: settings.graphql.max_complexity,
         };
         let state = AppState {
-            schema: build_schema(store.clone(), limits),
+            schema: build_schema(store.clone(), search.clone(), limits),
             store,
+            search,
             calls,
             max_body_bytes: settings.server.max_body_bytes,
             cache_max_age_secs: settings.server.cache_max_age_secs,

@@ -5,6 +5,7 @@ pub mod error;
 pub mod graphql;
 pub mod ids;
 pub mod model;
+pub mod search;
 pub mod seed;
 pub mod store;
 pub mod vocab;

@@ -452,7 +452,8 @@ fn check_sources(sources: &[Source]) -> Vec<String> {
     problems
 }
 
-fn valid_language(tag: &str) -> bool {
+/// Whether `tag` looks like a BCP 47 language tag (`en`, `pt-BR`).
+pub fn valid_language(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or_default();
     (2..=3).contains(&primary.len())

@@ -54,6 +54,21 @@ pub struct ImportReport {
     pub unchanged: u64,
 }
 
+/// A record whose search document must be refreshed (or removed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub record_id: RecordId,
+}
+
+/// How far the search index lags behind the store.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutboxStats {
+    pub pending: u64,
+    /// Age of the oldest pending entry, in seconds.
+    pub oldest_age_secs: Option<u64>,
+}
+
 /// Reference data and records loaded from seed files, already validated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SeedData {
@@ -110,6 +125,26 @@ pub trait Store: Send + Sync + 'static {
     /// Inserts or updates seed data by id. Idempotent: importing the same data twice changes
     /// nothing the second time. Records that are not in the seed are left alone.
     async fn import_seed(&self, seed: &SeedData) -> StoreResult<ImportReport>;
+
+    /// Sets a record's status (e.g. retracts it), bumping its version. Enqueues it for the
+    /// search index in the same transaction.
+    async fn set_status(&self, id: &RecordId, status: RecordStatus) -> StoreResult<()>;
+
+    /// Records by id whatever their status (for the indexer, which must also remove
+    /// unpublished ones from the search index).
+    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>>;
+
+    /// The oldest pending outbox entries. Every write of a record adds one, in the same
+    /// transaction as the write, so no change can miss the search index.
+    async fn outbox_pending(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>>;
+
+    /// Removes entries the indexer has applied.
+    async fn outbox_ack(&self, seqs: &[i64]) -> StoreResult<()>;
+
+    async fn outbox_stats(&self) -> StoreResult<OutboxStats>;
+
+    /// Enqueues every record, for a full refresh of the index.
+    async fn outbox_enqueue_all(&self) -> StoreResult<u64>;
 
     /// A small key-value area for bookkeeping (e.g. the fingerprint of the last seed imported).
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>>;

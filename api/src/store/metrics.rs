@@ -12,8 +12,10 @@ use async_trait::async_trait;
 use tipx_schema::error::StoreResult;
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
-use tipx_schema::store::{ImportReport, PageRequest, RecordFilter, RecordPage, SeedData, Store};
-use tipx_schema::vocab::RecordKind;
+use tipx_schema::store::{
+    ImportReport, OutboxEntry, OutboxStats, PageRequest, RecordFilter, RecordPage, SeedData, Store,
+};
+use tipx_schema::vocab::{RecordKind, RecordStatus};
 
 macro_rules! methods {
     ($($name:ident),+ $(,)?) => {
@@ -44,6 +46,12 @@ methods!(
     list_records,
     record_counts,
     import_seed,
+    set_status,
+    records_any_status,
+    outbox_pending,
+    outbox_ack,
+    outbox_stats,
+    outbox_enqueue_all,
     get_meta,
     set_meta,
 );
@@ -127,6 +135,30 @@ impl<S: Store> Store for CountingStore<S> {
     async fn import_seed(&self, seed: &SeedData) -> StoreResult<ImportReport> {
         bump(&self.calls.import_seed);
         self.inner.import_seed(seed).await
+    }
+    async fn set_status(&self, id: &RecordId, status: RecordStatus) -> StoreResult<()> {
+        bump(&self.calls.set_status);
+        self.inner.set_status(id, status).await
+    }
+    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
+        bump(&self.calls.records_any_status);
+        self.inner.records_any_status(ids).await
+    }
+    async fn outbox_pending(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+        bump(&self.calls.outbox_pending);
+        self.inner.outbox_pending(limit).await
+    }
+    async fn outbox_ack(&self, seqs: &[i64]) -> StoreResult<()> {
+        bump(&self.calls.outbox_ack);
+        self.inner.outbox_ack(seqs).await
+    }
+    async fn outbox_stats(&self) -> StoreResult<OutboxStats> {
+        bump(&self.calls.outbox_stats);
+        self.inner.outbox_stats().await
+    }
+    async fn outbox_enqueue_all(&self) -> StoreResult<u64> {
+        bump(&self.calls.outbox_enqueue_all);
+        self.inner.outbox_enqueue_all().await
     }
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
         bump(&self.calls.get_meta);

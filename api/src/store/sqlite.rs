@@ -15,11 +15,14 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 use tipx_schema::error::{StoreError, StoreResult};
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
-use tipx_schema::store::{ImportReport, PageRequest, RecordFilter, RecordPage, SeedData, Store};
+use tipx_schema::store::{
+    ImportReport, OutboxEntry, OutboxStats, PageRequest, RecordFilter, RecordPage, SeedData, Store,
+};
 use tipx_schema::vocab::{RecordKind, RecordStatus, Vocabulary};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` holds how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE regions (code TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE countries (
@@ -59,7 +62,16 @@ CREATE TABLE record_facets (
     PRIMARY KEY (record_id, facet, value)
 );
 CREATE INDEX record_facets_by_value ON record_facets (facet, value, record_id);
-"#];
+"#,
+    r#"
+CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_id TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+INSERT INTO outbox (record_id, created_at) SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM records;
+"#,
+];
 
 const MAX_IDLE_CONNECTIONS: usize = 8;
 
@@ -279,9 +291,23 @@ fn filter_sql(filter: &RecordFilter, sql: &mut String, args: &mut Vec<SqlValue>)
     }
 }
 
-/// Writes a record and its filter side tables (replacing what was there).
+fn enqueue(tx: &Transaction<'_>, id: &str) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO outbox (record_id, created_at) VALUES (?, ?)",
+        params![
+            id,
+            Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ],
+    )
+    .map_err(sql_err)?;
+    Ok(())
+}
+
+/// Writes a record and its filter side tables (replacing what was there), and enqueues it for
+/// the search index in the same transaction.
 fn write_record(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreResult<()> {
     let id = record.id().as_str();
+    enqueue(tx, id)?;
     let (year_start, year_end) = match record.years() {
         Some((start, end)) => (Some(start), end),
         None => (None, None),
@@ -590,6 +616,125 @@ impl Store for SqliteStore {
     async fn import_seed(&self, seed: &SeedData) -> StoreResult<ImportReport> {
         let seed = seed.clone();
         self.run(move |c| import(c, &seed)).await
+    }
+
+    async fn set_status(&self, id: &RecordId, status: RecordStatus) -> StoreResult<()> {
+        let id = id.clone();
+        self.run(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            let body: Option<String> = tx
+                .query_row(
+                    "SELECT body FROM records WHERE id = ?",
+                    [id.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql_err)?;
+            let Some(body) = body else {
+                return Err(StoreError::NotFound(format!("no record with id '{id}'")));
+            };
+            let mut record: Record = from_json(&body)?;
+            let origin: String = tx
+                .query_row(
+                    "SELECT origin FROM records WHERE id = ?",
+                    [id.as_str()],
+                    |r| r.get(0),
+                )
+                .map_err(sql_err)?;
+            let meta = record.meta_mut();
+            meta.status = status;
+            meta.version += 1;
+            meta.updated_at = Utc::now();
+            write_record(&tx, &record, &origin)?;
+            tx.commit().map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = text_args(ids.iter().map(|i| i.as_str().to_owned()));
+        let sql = format!(
+            "SELECT body FROM records WHERE id IN ({})",
+            placeholders(ids.len())
+        );
+        self.run(move |c| query_bodies(c, &sql, args)).await
+    }
+
+    async fn outbox_pending(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
+        self.run(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT seq, record_id FROM outbox ORDER BY seq LIMIT ?")
+                .map_err(sql_err)?;
+            let rows = stmt
+                .query_map([limit as i64], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(sql_err)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, id) = row.map_err(sql_err)?;
+                out.push(OutboxEntry {
+                    seq,
+                    record_id: RecordId::parse(&id).map_err(internal)?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn outbox_ack(&self, seqs: &[i64]) -> StoreResult<()> {
+        if seqs.is_empty() {
+            return Ok(());
+        }
+        let seqs = seqs.to_vec();
+        self.run(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            for chunk in seqs.chunks(500) {
+                let sql = format!(
+                    "DELETE FROM outbox WHERE seq IN ({})",
+                    placeholders(chunk.len())
+                );
+                tx.execute(&sql, params_from_iter(chunk.iter().copied()))
+                    .map_err(sql_err)?;
+            }
+            tx.commit().map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn outbox_stats(&self) -> StoreResult<OutboxStats> {
+        self.run(|c| {
+            let (pending, oldest): (i64, Option<String>) = c
+                .query_row("SELECT COUNT(*), MIN(created_at) FROM outbox", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map_err(sql_err)?;
+            let oldest_age_secs = oldest
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| (Utc::now() - t.with_timezone(&Utc)).num_seconds().max(0) as u64);
+            Ok(OutboxStats {
+                pending: pending as u64,
+                oldest_age_secs,
+            })
+        })
+        .await
+    }
+
+    async fn outbox_enqueue_all(&self) -> StoreResult<u64> {
+        self.run(|c| {
+            let n = c
+                .execute(
+                    "INSERT INTO outbox (record_id, created_at) SELECT id, ? FROM records",
+                    [Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)],
+                )
+                .map_err(sql_err)?;
+            Ok(n as u64)
+        })
+        .await
     }
 
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {

@@ -4,6 +4,7 @@ mod errors;
 mod inputs;
 mod loaders;
 mod query;
+mod search;
 mod taxonomy;
 mod types;
 
@@ -15,9 +16,11 @@ pub use errors::ErrorCodes;
 pub use inputs::{RecordFilterInput, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE_SIZE};
 pub use loaders::{KindCounts, Loaders};
 pub use query::QueryRoot;
+pub use search::{SearchFilterInput, MAX_SEARCH_OFFSET};
 pub use types::Node;
 
 use crate::error::{gql_error, ErrorCode, StoreError};
+use crate::search::SearchBackend;
 use crate::store::Store;
 
 pub type TipxSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
@@ -40,9 +43,14 @@ impl Default for QueryLimits {
 
 /// Builds the schema. The store is shared; per-request state (the loaders) is added to each
 /// request by [`request_data`].
-pub fn build_schema(store: Arc<dyn Store>, limits: QueryLimits) -> TipxSchema {
+pub fn build_schema(
+    store: Arc<dyn Store>,
+    search: Arc<dyn SearchBackend>,
+    limits: QueryLimits,
+) -> TipxSchema {
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .data(store)
+        .data(search)
         .extension(ErrorCodes)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)

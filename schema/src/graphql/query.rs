@@ -3,18 +3,26 @@
 use async_graphql::{Context, MergedObject, Object, ID};
 
 use super::inputs::RecordFilterInput;
+use super::search::{run_search, SearchFilterInput, SearchResults};
 use super::taxonomy::TaxonomyQuery;
 use super::types::*;
 use super::{load_err, loaders, store_of};
 use crate::error::{gql_error, ErrorCode};
 use crate::ids::{CountryCode, GlobalId, M49Code, RecordId};
 use crate::model::*;
+use crate::search::SearchSort;
 use crate::vocab::*;
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(RecordQuery, CountryQuery, NodeQuery, TaxonomyQuery);
+pub struct QueryRoot(
+    RecordQuery,
+    SearchQuery,
+    CountryQuery,
+    NodeQuery,
+    TaxonomyQuery,
+);
 
 /// Accepts a global id or a stable record id (`PR01`) for a record of `kind`.
 fn record_key(raw: &str, kind: RecordKind) -> async_graphql::Result<RecordId> {
@@ -132,6 +140,41 @@ impl RecordQuery {
             .to_filter(ctx, RecordKind::Case)
             .await?;
         record_connection(ctx, RecordKind::Case, filter, first, after, as_case).await
+    }
+}
+
+#[derive(Default)]
+pub struct SearchQuery;
+
+/// Full-text search.
+#[Object]
+impl SearchQuery {
+    /// Full-text, typo-tolerant search over published laws, practices and cases, with
+    /// filters, highlights and facet counts. An empty query lists everything that matches
+    /// the filter.
+    #[graphql(complexity = "super::page_cost(first, child_complexity)")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Words to look for (at most 200 characters); empty or null lists everything."
+        )]
+        query: Option<String>,
+        filter: Option<SearchFilterInput>,
+        #[graphql(desc = "Result order (default RELEVANCE).")] sort: Option<SearchSort>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last hit of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<SearchResults> {
+        let filter = filter.unwrap_or_default().to_filter(ctx).await?;
+        run_search(
+            ctx,
+            query.unwrap_or_default(),
+            filter,
+            sort.unwrap_or_default(),
+            first,
+            after,
+        )
+        .await
     }
 }
 

@@ -657,6 +657,39 @@ impl Country {
         record_connection(ctx, RecordKind::Case, filter, first, after, as_case).await
     }
 
+    /// Search within the country's records, through the same engine as `search`: sorted by
+    /// relevance (or, with no query, by recency). `filter.countries` and `filter.regions` are
+    /// ignored here.
+    #[graphql(complexity = "super::page_cost(first, child_complexity)")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Words to look for (at most 200 characters); empty or null lists everything."
+        )]
+        query: Option<String>,
+        filter: Option<super::SearchFilterInput>,
+        #[graphql(desc = "Result order (default RELEVANCE).")] sort: Option<
+            crate::search::SearchSort,
+        >,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last hit of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<super::search::SearchResults> {
+        let mut input = filter.unwrap_or_default();
+        input.countries = Some(vec![self.code.to_string()]);
+        input.regions = None;
+        let filter = input.to_filter(ctx).await?;
+        super::search::run_search(
+            ctx,
+            query.unwrap_or_default(),
+            filter,
+            sort.unwrap_or_default(),
+            first,
+            after,
+        )
+        .await
+    }
+
     /// Published record counts by kind.
     async fn record_counts(&self, ctx: &Context<'_>) -> async_graphql::Result<super::KindCounts> {
         Ok(loaders(ctx)?

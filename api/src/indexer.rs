@@ -1,0 +1,157 @@
+//! The indexer: drains the store's outbox into the search backend.
+//!
+//! Every write of a record adds an outbox row in the same transaction, so a change can never
+//! miss the index: if the backend is down, rows wait and the indexer retries with backoff
+//! until it answers again. The index is derived data; `tipx reindex` rebuilds it from the store.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use tipx_schema::ids::{CountryCode, RecordId};
+use tipx_schema::model::Record;
+use tipx_schema::search::{Progress, SearchBackend, SearchDoc};
+use tipx_schema::store::{PageRequest, RecordFilter, Store};
+use tipx_schema::vocab::{RecordKind, RecordStatus, Vocabulary};
+
+const BATCH: usize = 500;
+const IDLE_POLL: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Builds search documents for records, loading their countries in one call.
+pub async fn documents(store: &dyn Store, records: &[Record]) -> anyhow::Result<Vec<SearchDoc>> {
+    let mut codes: Vec<CountryCode> = records.iter().flat_map(Record::countries).collect();
+    codes.sort();
+    codes.dedup();
+    let countries = store.countries(&codes).await?;
+    Ok(records
+        .iter()
+        .map(|r| SearchDoc::from_record(r, &countries))
+        .collect())
+}
+
+/// Applies one batch of the outbox. Returns how many entries it applied (0 when empty).
+pub async fn drain_once(store: &dyn Store, search: &dyn SearchBackend) -> anyhow::Result<usize> {
+    let entries = store.outbox_pending(BATCH).await?;
+    if entries.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<RecordId> = entries
+        .iter()
+        .map(|e| e.record_id.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let records = store.records_any_status(&ids).await?;
+    let published: Vec<Record> = records
+        .iter()
+        .filter(|r| r.meta().status == RecordStatus::Published)
+        .cloned()
+        .collect();
+    let keep: HashSet<&RecordId> = published.iter().map(Record::id).collect();
+    let removed: Vec<String> = ids
+        .iter()
+        .filter(|id| !keep.contains(id))
+        .map(|id| id.to_string())
+        .collect();
+    let docs = documents(store, &published).await?;
+    if !docs.is_empty() {
+        search.upsert(&docs).await?;
+    }
+    if !removed.is_empty() {
+        search.delete(&removed).await?;
+    }
+    let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
+    store.outbox_ack(&seqs).await?;
+    tracing::debug!(
+        upserted = docs.len(),
+        removed = removed.len(),
+        "outbox batch indexed"
+    );
+    Ok(entries.len())
+}
+
+/// Runs until the process ends: drains the outbox, waits for a wake-up or a poll interval,
+/// backs off exponentially while the backend fails.
+pub async fn run(store: Arc<dyn Store>, search: Arc<dyn SearchBackend>, wake: Arc<Notify>) {
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        match drain_once(store.as_ref(), search.as_ref()).await {
+            Ok(0) => {
+                backoff = Duration::from_millis(250);
+                let _ = tokio::time::timeout(IDLE_POLL, wake.notified()).await;
+            }
+            Ok(_) => backoff = Duration::from_millis(250),
+            Err(err) => {
+                tracing::warn!(error = %format!("{err:#}"), retry_in_ms = backoff.as_millis() as u64, backend = search.name(), "indexing failed; will retry");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+/// How many published records there are.
+pub async fn published_count(store: &dyn Store) -> anyhow::Result<u64> {
+    let mut total = 0;
+    for kind in RecordKind::all() {
+        total += store
+            .list_records(
+                *kind,
+                &RecordFilter::default(),
+                &PageRequest {
+                    first: 0,
+                    after: None,
+                },
+            )
+            .await?
+            .total_count;
+    }
+    Ok(total)
+}
+
+/// Every published record, page by page.
+pub async fn all_published(store: &dyn Store) -> anyhow::Result<Vec<Record>> {
+    let mut out = Vec::new();
+    for kind in RecordKind::all() {
+        let mut after = None;
+        loop {
+            let page = store
+                .list_records(
+                    *kind,
+                    &RecordFilter::default(),
+                    &PageRequest {
+                        first: 1_000,
+                        after: after.clone(),
+                    },
+                )
+                .await?;
+            after = page.records.last().map(|r| r.id().clone());
+            out.extend(page.records);
+            if !page.has_next_page {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Rebuilds the whole index from the store (built aside, then swapped in). Outbox entries
+/// present before the rebuild started are covered by it and acknowledged.
+pub async fn rebuild(
+    store: &dyn Store,
+    search: &dyn SearchBackend,
+    progress: Progress<'_>,
+) -> anyhow::Result<usize> {
+    let pending = store.outbox_pending(usize::MAX >> 1).await?;
+    let records = all_published(store).await?;
+    let docs = documents(store, &records).await?;
+    let n = docs.len();
+    search.rebuild(docs, progress).await?;
+    store
+        .outbox_ack(&pending.iter().map(|e| e.seq).collect::<Vec<_>>())
+        .await?;
+    Ok(n)
+}

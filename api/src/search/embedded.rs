@@ -1,0 +1,743 @@
+//! The embedded search backend: a tantivy index under `<data dir>/search`.
+//!
+//! tantivy finds the candidate documents (full text with typo, prefix and synonym expansion,
+//! plus the year range); filters, disjunctive facet counts, ranking buckets and sorting are
+//! then computed over the candidates' fast-field values. The corpus is small (thousands of
+//! records, not millions), so one pass over the candidates is cheap and gives exact counts.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use async_trait::async_trait;
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
+    STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use tipx_schema::ids::RecordId;
+use tipx_schema::search::*;
+
+const TOKENIZER: &str = "tipx";
+const WRITER_HEAP_BYTES: usize = 20_000_000;
+/// Most index terms one prefix or typo expansion may add.
+const MAX_EXPANSIONS: usize = 50;
+const TEXT_FIELDS: [(&str, f32); 3] = [("title", 3.0), ("summary", 1.5), ("body", 1.0)];
+
+/// Field handles of the index schema.
+#[derive(Clone)]
+struct Fields {
+    id: Field,
+    title: Field,
+    summary: Field,
+    body: Field,
+    year_start: Field,
+    year_end: Field,
+    title_sort: Field,
+    facets: Vec<(FacetField, Field)>,
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let id = b.add_text_field("id", STRING | STORED | FAST);
+    let title = b.add_text_field("title", text.clone() | STORED);
+    let summary = b.add_text_field("summary", text.clone() | STORED);
+    let body = b.add_text_field("body", text);
+    let year_start = b.add_i64_field("year_start", INDEXED | FAST);
+    let year_end = b.add_i64_field("year_end", INDEXED | FAST);
+    let title_sort = b.add_text_field("title_sort", STRING | FAST);
+    let facets = FacetField::ALL
+        .iter()
+        .map(|f| (*f, b.add_text_field(f.attribute(), STRING | FAST)))
+        .collect();
+    (
+        b.build(),
+        Fields {
+            id,
+            title,
+            summary,
+            body,
+            year_start,
+            year_end,
+            title_sort,
+            facets,
+        },
+    )
+}
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+fn err(e: impl std::fmt::Display) -> SearchError {
+    SearchError::Internal(e.to_string())
+}
+
+/// One open index generation.
+struct Generation {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    /// Every indexed term of the text fields, for typo and prefix expansion; rebuilt when the
+    /// searcher generation changes.
+    vocabulary: Mutex<Option<(u64, Arc<Vec<String>>)>>,
+}
+
+impl Generation {
+    fn open(dir: &Path) -> Result<Generation, SearchError> {
+        std::fs::create_dir_all(dir).map_err(err)?;
+        let (schema, fields) = build_schema();
+        let index = if dir.join("meta.json").exists() {
+            let index = Index::open_in_dir(dir).map_err(err)?;
+            if index.schema() != schema {
+                return Err(SearchError::Internal(format!(
+                    "the search index in {} has an older layout: run `tipx reindex`",
+                    dir.display()
+                )));
+            }
+            index
+        } else {
+            Index::create_in_dir(dir, schema).map_err(err)?
+        };
+        index.tokenizers().register(TOKENIZER, analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(err)?;
+        Ok(Generation {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+            vocabulary: Mutex::new(None),
+        })
+    }
+
+    fn to_tantivy(&self, doc: &SearchDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut t = TantivyDocument::default();
+        t.add_text(f.id, &doc.id);
+        t.add_text(f.title, &doc.title);
+        t.add_text(f.summary, &doc.summary);
+        t.add_text(f.body, &doc.body);
+        if let (Some(start), Some(end)) = (doc.year_start, doc.year_end) {
+            t.add_i64(f.year_start, start.into());
+            t.add_i64(f.year_end, end.into());
+        }
+        t.add_text(f.title_sort, &doc.title_sort);
+        for (facet, field) in &f.facets {
+            for value in facet.of_doc(doc) {
+                t.add_text(*field, value);
+            }
+        }
+        t
+    }
+
+    fn write(&self, upserts: &[SearchDoc], deletes: &[String]) -> Result<(), SearchError> {
+        // A writer per batch: the index lock is held only while writing, so another process
+        // (a `tipx reindex`, a restarted server) can write between batches.
+        let mut writer: IndexWriter<TantivyDocument> = self
+            .index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .map_err(err)?;
+        for id in deletes {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        for doc in upserts {
+            writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+            writer.add_document(self.to_tantivy(doc)).map_err(err)?;
+        }
+        writer.commit().map_err(err)?;
+        drop(writer);
+        self.reader.reload().map_err(err)
+    }
+
+    fn vocabulary(&self, searcher: &Searcher) -> Result<Arc<Vec<String>>, SearchError> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.vocabulary.lock().map_err(err)?;
+        if let Some((g, vocab)) = cached.as_ref() {
+            if *g == generation {
+                return Ok(vocab.clone());
+            }
+        }
+        let mut terms = HashSet::new();
+        for segment in searcher.segment_readers() {
+            for field in [self.fields.title, self.fields.summary, self.fields.body] {
+                let inverted = segment.inverted_index(field).map_err(err)?;
+                let mut stream = inverted.terms().stream().map_err(err)?;
+                while stream.advance() {
+                    if let Ok(term) = std::str::from_utf8(stream.key()) {
+                        terms.insert(term.to_owned());
+                    }
+                }
+            }
+        }
+        let mut terms: Vec<String> = terms.into_iter().collect();
+        terms.sort();
+        let vocab = Arc::new(terms);
+        *cached = Some((generation, vocab.clone()));
+        Ok(vocab)
+    }
+}
+
+/// Optimal string alignment distance (a transposition counts as one edit), bounded: returns
+/// `max + 1` as soon as the distance exceeds `max`.
+fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Tokens of `text` as the index sees them.
+fn tokens(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut analyzer = analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.text.clone(), t.offset_from..t.offset_to));
+    }
+    out
+}
+
+/// One required part of a query: a word, or a group of synonymous phrases.
+enum Unit {
+    /// Index terms the word matches, with a weight (exact 1.0, typo or prefix less).
+    Word(Vec<(String, f32)>),
+    /// Alternative phrases, each a sequence of index terms.
+    Phrases(Vec<Vec<String>>),
+}
+
+fn synonym_groups() -> Vec<Vec<Vec<String>>> {
+    SYNONYMS
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|p| tokens(p).into_iter().map(|(t, _)| t).collect())
+                .collect()
+        })
+        .collect()
+}
+
+fn parse_units(query: &str, vocab: &[String]) -> Vec<Unit> {
+    let words: Vec<String> = tokens(query)
+        .into_iter()
+        .map(|(t, _)| t)
+        .take(MAX_QUERY_WORDS)
+        .collect();
+    let groups = synonym_groups();
+    let mut units = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        // The longest synonym phrase starting here wins.
+        let mut best: Option<(usize, &Vec<Vec<String>>)> = None;
+        for group in &groups {
+            for phrase in group {
+                let n = phrase.len();
+                if n > 0
+                    && words.len() >= i + n
+                    && words[i..i + n] == phrase[..]
+                    && best.is_none_or(|(m, _)| n > m)
+                {
+                    best = Some((n, group));
+                }
+            }
+        }
+        if let Some((n, group)) = best {
+            units.push(Unit::Phrases(group.clone()));
+            i += n;
+            continue;
+        }
+        let word = &words[i];
+        let is_last = i + 1 == words.len();
+        let mut expansions = vec![(word.clone(), 1.0)];
+        let typos = typos_allowed(word);
+        if typos > 0 {
+            expansions.extend(
+                vocab
+                    .iter()
+                    .filter(|t| *t != word && edit_distance(word, t, typos) <= typos)
+                    .take(MAX_EXPANSIONS)
+                    .map(|t| (t.clone(), 0.6)),
+            );
+        }
+        if is_last {
+            let start = vocab.partition_point(|t| t.as_str() < word.as_str());
+            let mut prefixed: Vec<&String> = vocab[start..]
+                .iter()
+                .take_while(|t| t.starts_with(word.as_str()))
+                .filter(|t| *t != word)
+                .collect();
+            prefixed.sort_by_key(|t| t.len());
+            expansions.extend(
+                prefixed
+                    .into_iter()
+                    .take(MAX_EXPANSIONS)
+                    .map(|t| (t.clone(), 0.8)),
+            );
+        }
+        units.push(Unit::Word(expansions));
+        i += 1;
+    }
+    units
+}
+
+impl Unit {
+    fn query(&self, fields: &Fields) -> Box<dyn Query> {
+        let text_fields = [
+            (fields.title, TEXT_FIELDS[0].1),
+            (fields.summary, TEXT_FIELDS[1].1),
+            (fields.body, TEXT_FIELDS[2].1),
+        ];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match self {
+            Unit::Word(terms) => {
+                for (field, boost) in text_fields {
+                    for (term, weight) in terms {
+                        let q = TermQuery::new(
+                            Term::from_field_text(field, term),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        clauses.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(q), boost * weight)),
+                        ));
+                    }
+                }
+            }
+            Unit::Phrases(phrases) => {
+                for (field, boost) in text_fields {
+                    for phrase in phrases {
+                        let q: Box<dyn Query> = if phrase.len() == 1 {
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(field, &phrase[0]),
+                                IndexRecordOption::WithFreqs,
+                            ))
+                        } else {
+                            Box::new(PhraseQuery::new(
+                                phrase
+                                    .iter()
+                                    .map(|t| Term::from_field_text(field, t))
+                                    .collect(),
+                            ))
+                        };
+                        clauses.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+                    }
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Every index term this unit matches, for highlighting.
+    fn terms(&self) -> Vec<&str> {
+        match self {
+            Unit::Word(terms) => terms.iter().map(|(t, _)| t.as_str()).collect(),
+            Unit::Phrases(phrases) => phrases.iter().flatten().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A candidate with what ranking, filtering and counting need.
+struct Candidate {
+    address: DocAddress,
+    score: f32,
+    words_matched: usize,
+    year_start: Option<i64>,
+    title_sort: String,
+    id: String,
+    facets: Vec<Vec<String>>,
+}
+
+/// The embedded backend.
+pub struct EmbeddedSearch {
+    root: PathBuf,
+    current: RwLock<Arc<Generation>>,
+    /// Serialises rebuilds with each other and with writes.
+    write_lock: tokio::sync::Mutex<()>,
+}
+
+impl EmbeddedSearch {
+    /// Opens (or creates) the index under `data_dir/search`.
+    pub fn open(data_dir: &Path) -> Result<EmbeddedSearch, SearchError> {
+        let root = data_dir.join("search");
+        std::fs::create_dir_all(&root).map_err(err)?;
+        let name =
+            std::fs::read_to_string(root.join("CURRENT")).unwrap_or_else(|_| "index-0".into());
+        let generation = Generation::open(&root.join(name.trim()))?;
+        Ok(EmbeddedSearch {
+            root,
+            current: RwLock::new(Arc::new(generation)),
+            write_lock: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    fn generation(&self) -> Arc<Generation> {
+        self.current
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    fn run_search(
+        generation: &Generation,
+        request: &SearchRequest,
+    ) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
+        let searcher = generation.reader.searcher();
+        let fields = &generation.fields;
+        let vocab = generation.vocabulary(&searcher)?;
+        let units = parse_units(&request.query, &vocab);
+
+        let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(from) = request.filter.year_from {
+            musts.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(fields.year_end, from.into())),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
+        if let Some(to) = request.filter.year_to {
+            musts.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Unbounded,
+                    Bound::Included(Term::from_field_i64(fields.year_start, to.into())),
+                )),
+            ));
+        }
+        // Candidates contain at least the first unit; "last" strategy ranks by how many
+        // leading units a document contains.
+        let mut base = musts;
+        match units.split_first() {
+            None => base.push((Occur::Must, Box::new(AllQuery))),
+            Some((first, rest)) => {
+                base.push((Occur::Must, first.query(fields)));
+                base.extend(rest.iter().map(|u| (Occur::Should, u.query(fields))));
+            }
+        }
+        let base_query = BooleanQuery::new(base);
+        let total = searcher.search(&base_query, &Count).map_err(err)?;
+        let scored = if total == 0 {
+            Vec::new()
+        } else {
+            searcher
+                .search(&base_query, &TopDocs::with_limit(total).order_by_score())
+                .map_err(err)?
+        };
+        // Which leading units each candidate contains.
+        let mut unit_sets: Vec<HashSet<DocAddress>> = Vec::new();
+        for unit in units.iter().skip(1) {
+            unit_sets.push(
+                searcher
+                    .search(&*unit.query(fields), &DocSetCollector)
+                    .map_err(err)?,
+            );
+        }
+
+        let mut columns = HashMap::new();
+        let mut candidates = Vec::with_capacity(scored.len());
+        for (score, address) in scored {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let cols = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let ff = segment.fast_fields();
+                    let mut facet_cols = Vec::new();
+                    for (facet, _) in &fields.facets {
+                        facet_cols.push(ff.str(facet.attribute()).map_err(err)?);
+                    }
+                    e.insert((
+                        ff.i64("year_start").map_err(err)?,
+                        ff.str("title_sort").map_err(err)?,
+                        ff.str("id").map_err(err)?,
+                        facet_cols,
+                    ))
+                }
+            };
+            let (year_col, title_col, id_col, facet_cols) = cols;
+            let mut facets = Vec::with_capacity(facet_cols.len());
+            let mut buf = String::new();
+            for col in facet_cols.iter() {
+                let mut values = Vec::new();
+                if let Some(col) = col {
+                    for ord in col.term_ords(address.doc_id) {
+                        buf.clear();
+                        if col.ord_to_str(ord, &mut buf).map_err(err)? {
+                            values.push(buf.clone());
+                        }
+                    }
+                }
+                facets.push(values);
+            }
+            let first_str =
+                |col: &Option<tantivy::columnar::StrColumn>| -> Result<String, SearchError> {
+                    let mut out = String::new();
+                    if let Some(col) = col {
+                        if let Some(ord) = col.term_ords(address.doc_id).next() {
+                            col.ord_to_str(ord, &mut out).map_err(err)?;
+                        }
+                    }
+                    Ok(out)
+                };
+            let title_sort = first_str(title_col)?;
+            let id = first_str(id_col)?;
+            let words_matched = 1 + unit_sets
+                .iter()
+                .take_while(|set| set.contains(&address))
+                .count();
+            candidates.push(Candidate {
+                address,
+                score,
+                words_matched: if units.is_empty() { 0 } else { words_matched },
+                year_start: year_col.first(address.doc_id),
+                title_sort,
+                id,
+                facets,
+            });
+        }
+
+        // Filters and disjunctive facet counts over the candidates.
+        let selected: Vec<&[String]> = FacetField::ALL
+            .iter()
+            .map(|f| request.filter.selected(*f))
+            .collect();
+        let passes = |c: &Candidate, skip: Option<usize>| {
+            selected.iter().enumerate().all(|(i, wanted)| {
+                Some(i) == skip
+                    || wanted.is_empty()
+                    || c.facets[i].iter().any(|v| wanted.contains(v))
+            })
+        };
+        let mut facets = Vec::new();
+        for field in &request.facets {
+            let i = FacetField::ALL.iter().position(|f| f == field).unwrap_or(0);
+            let mut counts: HashMap<&str, u64> = HashMap::new();
+            for c in candidates.iter().filter(|c| passes(c, Some(i))) {
+                let mut seen = HashSet::new();
+                for v in &c.facets[i] {
+                    if seen.insert(v.as_str()) {
+                        *counts.entry(v.as_str()).or_default() += 1;
+                    }
+                }
+            }
+            let mut values: Vec<(String, u64)> =
+                counts.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            facets.push((*field, values));
+        }
+        let mut hits: Vec<Candidate> = candidates.into_iter().filter(|c| passes(c, None)).collect();
+        let total_hits = hits.len() as u64;
+
+        let newest = |a: &Candidate, b: &Candidate| match (a.year_start, b.year_start) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        match request.sort {
+            SearchSort::Relevance => hits.sort_by(|a, b| {
+                b.words_matched
+                    .cmp(&a.words_matched)
+                    .then_with(|| b.score.total_cmp(&a.score))
+                    .then_with(|| newest(a, b))
+                    .then_with(|| a.id.cmp(&b.id))
+            }),
+            SearchSort::Newest => hits.sort_by(|a, b| newest(a, b).then_with(|| a.id.cmp(&b.id))),
+            SearchSort::Oldest => hits.sort_by(|a, b| {
+                match (a.year_start, b.year_start) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                }
+                .then_with(|| a.id.cmp(&b.id))
+            }),
+            SearchSort::Title => hits.sort_by(|a, b| {
+                a.title_sort
+                    .cmp(&b.title_sort)
+                    .then_with(|| a.id.cmp(&b.id))
+            }),
+        }
+
+        let matched: HashSet<&str> = units.iter().flat_map(Unit::terms).collect();
+        let mark = |text: &str| {
+            let ranges: Vec<_> = tokens(text)
+                .into_iter()
+                .filter(|(t, _)| matched.contains(t.as_str()))
+                .map(|(_, r)| r)
+                .collect();
+            highlight_html(text, &ranges)
+        };
+        let mut page = Vec::new();
+        for hit in hits.into_iter().skip(request.offset).take(request.limit) {
+            let doc: TantivyDocument = searcher.doc(hit.address).map_err(err)?;
+            let text = |f: Field| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let id = RecordId::parse(&hit.id).map_err(err)?;
+            page.push(SearchHit {
+                id,
+                highlight: Highlight {
+                    title: mark(&text(fields.title)),
+                    summary: mark(&text(fields.summary)),
+                },
+            });
+        }
+        Ok(SearchResponse {
+            hits: page,
+            total_hits,
+            processing_time_ms: started.elapsed().as_millis() as u64,
+            facets,
+        })
+    }
+}
+
+#[async_trait]
+impl SearchBackend for EmbeddedSearch {
+    fn name(&self) -> &'static str {
+        "embedded"
+    }
+
+    async fn status(&self) -> BackendStatus {
+        let generation = self.generation();
+        BackendStatus {
+            available: true,
+            documents: Some(generation.reader.searcher().num_docs()),
+            detail: Some(generation.dir.display().to_string()),
+        }
+    }
+
+    async fn upsert(&self, docs: &[SearchDoc]) -> SearchResult<()> {
+        let _guard = self.write_lock.lock().await;
+        let generation = self.generation();
+        let docs = docs.to_vec();
+        tokio::task::spawn_blocking(move || generation.write(&docs, &[]))
+            .await
+            .map_err(err)?
+    }
+
+    async fn delete(&self, ids: &[String]) -> SearchResult<()> {
+        let _guard = self.write_lock.lock().await;
+        let generation = self.generation();
+        let ids = ids.to_vec();
+        tokio::task::spawn_blocking(move || generation.write(&[], &ids))
+            .await
+            .map_err(err)?
+    }
+
+    async fn rebuild(&self, docs: Vec<SearchDoc>, progress: Progress<'_>) -> SearchResult<()> {
+        let _guard = self.write_lock.lock().await;
+        let old = self.generation();
+        let name = format!("index-{}", chrono::Utc::now().timestamp_micros());
+        let dir = self.root.join(&name);
+        let fresh = Arc::new(
+            tokio::task::spawn_blocking(move || Generation::open(&dir))
+                .await
+                .map_err(err)??,
+        );
+        for chunk in docs.chunks(1_000) {
+            let generation = fresh.clone();
+            let chunk = chunk.to_vec();
+            let n = chunk.len() as u64;
+            tokio::task::spawn_blocking(move || generation.write(&chunk, &[]))
+                .await
+                .map_err(err)??;
+            progress(n);
+        }
+        // Point CURRENT at the new index (write-then-rename, so a crash leaves either the old
+        // or the new name), then swap it in for searches.
+        let tmp = self.root.join("CURRENT.tmp");
+        std::fs::write(&tmp, &name).map_err(err)?;
+        std::fs::rename(&tmp, self.root.join("CURRENT")).map_err(err)?;
+        *self.current.write().map_err(err)? = fresh;
+        if old.dir.starts_with(&self.root) {
+            let old_dir = old.dir.clone();
+            drop(old);
+            if let Err(e) = std::fs::remove_dir_all(&old_dir) {
+                tracing::warn!(dir = %old_dir.display(), error = %e, "could not remove the previous search index");
+            }
+        }
+        Ok(())
+    }
+
+    async fn search(&self, request: &SearchRequest) -> SearchResult<SearchResponse> {
+        let generation = self.generation();
+        let request = request.clone();
+        tokio::task::spawn_blocking(move || EmbeddedSearch::run_search(&generation, &request))
+            .await
+            .map_err(err)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_transpositions_as_one() {
+        assert_eq!(edit_distance("labour", "labor", 2), 1);
+        assert_eq!(edit_distance("fishing", "fihsing", 2), 1);
+        assert_eq!(edit_distance("abc", "xyz", 1), 2);
+    }
+
+    #[test]
+    fn synonym_phrases_become_one_unit() {
+        let units = parse_units("modern slavery fishing", &[]);
+        assert_eq!(units.len(), 2);
+        assert!(matches!(units[0], Unit::Phrases(_)));
+    }
+}

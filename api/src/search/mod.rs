@@ -1,0 +1,7 @@
+//! Search backends: Meilisearch when configured, the embedded tantivy index otherwise.
+
+mod embedded;
+mod meili;
+
+pub use embedded::EmbeddedSearch;
+pub use meili::MeiliSearch;
