@@ -26,7 +26,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the server on an existing data folder.
 pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
-    let settings = Settings::for_tests(data_dir.path());
+    spawn_app_with(data_dir, |_| {}).await
+}
+
+/// Starts the server with test settings changed by `adjust`.
+pub async fn spawn_app_with(data_dir: TempDir, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = Settings::for_tests(data_dir.path());
+    adjust(&mut settings);
     let app = Application::build(settings).await.expect("server builds");
     let addr = app.addr();
     tokio::spawn(app.run());

@@ -335,3 +335,52 @@ async fn meilisearch_converges_after_it_was_unreachable() {
     converges_after_an_outage(&store, &down, &up).await;
     up.delete_index().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_server_searches_through_meilisearch_when_it_is_configured() {
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        eprintln!("NOTE: the server-with-Meilisearch test did not run: MEILI_URL is not set");
+        return;
+    };
+    let key = std::env::var("MEILI_KEY").ok();
+    let uid = format!("tipx-test-server-{}", std::process::id());
+    let app = crate::helpers::spawn_app_with(tempfile::tempdir().unwrap(), |s| {
+        s.search.meili_url = Some(url.clone());
+        s.search.meili_key = key.clone().map(tipx_api::config::Secret);
+        s.search.meili_index = uid.clone();
+    })
+    .await;
+    let health: Value = app
+        .client
+        .get(app.url("/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["search"]["backend"], "meilisearch");
+    assert_eq!(
+        health["search"]["documents"].as_u64().unwrap() as usize,
+        seed().records.len(),
+        "filled at start"
+    );
+    let r = search(&app, "fishing", json!({})).await;
+    assert!(r["totalHits"].as_u64().unwrap() > 0);
+    assert!(
+        r["hits"][0]["highlight"]["title"]
+            .as_str()
+            .unwrap()
+            .contains("<em>")
+            || r["hits"][0]["highlight"]["summary"]
+                .as_str()
+                .unwrap()
+                .contains("<em>")
+    );
+    MeiliSearch::connect(&url, key.as_deref(), &uid, Duration::from_secs(30))
+        .await
+        .unwrap()
+        .delete_index()
+        .await
+        .unwrap();
+}

@@ -165,3 +165,31 @@ fn a_ratification_stored_as_unknown_is_refused() {
     let issues = broken("ratifications.json", |r| r[0]["status"] = "UNKNOWN".into());
     assert_caught(&issues, "status UNKNOWN is never stored");
 }
+
+#[test]
+fn the_committed_catalogue_matches_the_seed() {
+    let seed = tipx_schema::seed::parse_seed(&seed_files()).expect("valid seed");
+    let committed = std::fs::read_to_string(crate::helpers::repo_root().join("seed/CATALOGUE.md"))
+        .unwrap_or_default();
+    assert!(
+        committed == tipx_schema::seed::catalogue(&seed),
+        "seed/CATALOGUE.md is out of date: run `cargo run -p tipx-api -- seed --catalogue --seed-dir seed --out seed/CATALOGUE.md`"
+    );
+}
+
+#[test]
+fn the_catalogue_counts_every_region() {
+    let seed = tipx_schema::seed::parse_seed(&seed_files()).expect("valid seed");
+    let text = tipx_schema::seed::catalogue(&seed);
+    for region in seed
+        .regions
+        .iter()
+        .filter(|r| r.level.to_string() == "REGION")
+    {
+        assert!(
+            text.contains(&format!("| {} |", region.name)),
+            "{} missing from the catalogue",
+            region.name
+        );
+    }
+}

@@ -83,6 +83,12 @@ struct SeedArgs {
     /// Only validate the seed files and print what they hold; change nothing.
     #[arg(long)]
     check: bool,
+    /// Print the seed catalogue (counts per kind and region) as Markdown; change nothing.
+    #[arg(long, conflicts_with = "check")]
+    catalogue: bool,
+    /// With --catalogue: write to this file instead of standard output.
+    #[arg(long, value_name = "FILE", requires = "catalogue")]
+    out: Option<PathBuf>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -166,6 +172,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let files = SeedFiles::load(settings.seed.dir.as_deref())?;
             if args.check {
                 return Ok(check_seed(&files));
+            }
+            if args.catalogue {
+                let seed = files.parse().map_err(|issues| {
+                    anyhow::anyhow!(
+                        "the seed has {} problem(s); run tipx seed --check",
+                        issues.len()
+                    )
+                })?;
+                let text = tipx_schema::seed::catalogue(&seed);
+                match args.out {
+                    Some(path) => {
+                        std::fs::write(&path, text)
+                            .with_context(|| format!("writing {}", path.display()))?;
+                        eprintln!("wrote {}", path.display());
+                    }
+                    None => print!("{text}"),
+                }
+                return Ok(ExitCode::SUCCESS);
             }
             let (store, _) = open_store(&settings)?;
             eprintln!(
