@@ -8,4 +8,4 @@ echo "==> building tipx (release; the first build takes a few minutes)"
 cargo build --release --locked -p tipx-api
 
 echo "==> starting the server (data in ./tipx-data; Ctrl-C to stop)"
-exec ./target/release/tipx serve "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/tipx" serve "$@"

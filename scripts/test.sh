@@ -23,7 +23,7 @@ step "building (one build, reused by every step below)"
 cargo build --locked --workspace --all-targets
 
 step "seed check on the real seed files (tipx seed --check)"
-./target/debug/tipx seed --check --seed-dir seed
+"${CARGO_TARGET_DIR:-target}/debug/tipx" seed --check --seed-dir seed
 
 meili_pid=""
 meili_dir=""
