@@ -19,6 +19,13 @@ else
   echo "rustfmt is not installed; skipping the format check (rustup component add rustfmt)"
 fi
 
+step "lints (cargo clippy, warnings are errors)"
+if cargo clippy --version >/dev/null 2>&1; then
+  cargo clippy --locked --workspace --all-targets -- -D warnings
+else
+  echo "clippy is not installed; skipping lints (rustup component add clippy)"
+fi
+
 step "building (one build, reused by every step below)"
 cargo build --locked --workspace --all-targets
 

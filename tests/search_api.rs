@@ -384,3 +384,23 @@ async fn the_server_searches_through_meilisearch_when_it_is_configured() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_rebuild_by_another_process_is_followed_by_the_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let serving = EmbeddedSearch::open(dir.path()).unwrap();
+    let docs = crate::search_contract::corpus();
+    serving.upsert(&docs).await.unwrap();
+    assert_eq!(count(&serving).await as usize, docs.len());
+    // `tipx reindex` opens the same folder in its own process and swaps in a smaller index.
+    let reindexer = EmbeddedSearch::open(dir.path()).unwrap();
+    let laws: Vec<SearchDoc> = docs.iter().filter(|d| d.kind == "LAW").cloned().collect();
+    reindexer.rebuild(laws.clone(), &|_| {}).await.unwrap();
+    assert_eq!(
+        count(&serving).await as usize,
+        laws.len(),
+        "the serving side follows the swap"
+    );
+    // And it can still write afterwards.
+    serving.upsert(&docs[..1]).await.unwrap();
+}

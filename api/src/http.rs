@@ -165,18 +165,27 @@ async fn execute(
     reply
 }
 
+/// The response media type for these headers, or a 406 answer.
+#[allow(clippy::result_large_err)] // returned once per request, straight to warp
+fn negotiate_headers(headers: &HeaderMap) -> Result<ResponseType, Response> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    negotiate(accept).ok_or_else(|| {
+        error_response(
+            ErrorCode::NotAcceptable,
+            "Accept must allow application/graphql-response+json or application/json",
+            ResponseType::Json,
+        )
+    })
+}
+
 async fn post_graphql(
     state: AppState,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Infallible> {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let Some(response_type) = negotiate(accept) else {
-        return Ok(error_response(
-            ErrorCode::NotAcceptable,
-            "Accept must allow application/graphql-response+json or application/json",
-            ResponseType::Json,
-        ));
+    let response_type = match negotiate_headers(&headers) {
+        Ok(t) => t,
+        Err(response) => return Ok(response),
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -212,13 +221,9 @@ async fn get_graphql(
     headers: HeaderMap,
     raw_query: String,
 ) -> Result<Response, Infallible> {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let Some(response_type) = negotiate(accept) else {
-        return Ok(error_response(
-            ErrorCode::NotAcceptable,
-            "Accept must allow application/graphql-response+json or application/json",
-            ResponseType::Json,
-        ));
+    let response_type = match negotiate_headers(&headers) {
+        Ok(t) => t,
+        Err(response) => return Ok(response),
     };
     let request = match async_graphql::http::parse_query_string(&raw_query) {
         Ok(request) => request,

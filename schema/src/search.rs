@@ -471,7 +471,7 @@ mod tests {
     #[test]
     fn highlights_are_escaped() {
         assert_eq!(
-            highlight_html("a <b> forced", &[6..12]),
+            highlight_html("a <b> forced", std::slice::from_ref(&(6..12))),
             "a &lt;b&gt; <em>forced</em>"
         );
     }

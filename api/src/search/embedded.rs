@@ -109,17 +109,24 @@ impl Generation {
     fn open(dir: &Path) -> Result<Generation, SearchError> {
         std::fs::create_dir_all(dir).map_err(err)?;
         let (schema, fields) = build_schema();
-        let index = if dir.join("meta.json").exists() {
+        let existing = if dir.join("meta.json").exists() {
             let index = Index::open_in_dir(dir).map_err(err)?;
-            if index.schema() != schema {
-                return Err(SearchError::Internal(format!(
-                    "the search index in {} has an older layout: run `tipx reindex`",
-                    dir.display()
-                )));
+            if index.schema() == schema {
+                Some(index)
+            } else {
+                // The index is derived data: one written by an older layout is rebuilt.
+                tracing::warn!(dir = %dir.display(), "search index has an older layout; recreating it");
+                drop(index);
+                std::fs::remove_dir_all(dir).map_err(err)?;
+                std::fs::create_dir_all(dir).map_err(err)?;
+                None
             }
-            index
         } else {
-            Index::create_in_dir(dir, schema).map_err(err)?
+            None
+        };
+        let index = match existing {
+            Some(index) => index,
+            None => Index::create_in_dir(dir, schema).map_err(err)?,
         };
         index.tokenizers().register(TOKENIZER, analyzer());
         let reader = index
@@ -420,11 +427,35 @@ impl EmbeddedSearch {
         })
     }
 
+    /// The index generation to use. Another process (`tipx reindex`) may have swapped in a new
+    /// one since: the small CURRENT file says which is live, and it is followed here.
     fn generation(&self) -> Arc<Generation> {
-        self.current
+        let current = self
+            .current
             .read()
             .map(|g| g.clone())
-            .unwrap_or_else(|p| p.into_inner().clone())
+            .unwrap_or_else(|p| p.into_inner().clone());
+        let Ok(live) = std::fs::read_to_string(self.root.join("CURRENT")) else {
+            return current;
+        };
+        let live_dir = self.root.join(live.trim());
+        if live_dir == current.dir {
+            return current;
+        }
+        match Generation::open(&live_dir) {
+            Ok(fresh) => {
+                let fresh = Arc::new(fresh);
+                if let Ok(mut slot) = self.current.write() {
+                    *slot = fresh.clone();
+                }
+                tracing::info!(dir = %live_dir.display(), "following a search index swapped in by another process");
+                fresh
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot open the new search index; keeping the current one");
+                current
+            }
+        }
     }
 
     fn run_search(

@@ -335,11 +335,12 @@ impl SearchBackend for MeiliSearch {
         let facet_names: Vec<&str> = request.facets.iter().map(|f| f.attribute()).collect();
         // Exact totals come with page-based pagination; an offset that is not a page boundary
         // is served from a first page long enough to cover it.
-        let (page, per_page, skip) = if request.limit > 0 && request.offset % request.limit == 0 {
-            (request.offset / request.limit + 1, request.limit, 0)
-        } else {
-            (1, request.offset + request.limit, request.offset)
-        };
+        let (page, per_page, skip) =
+            if request.limit > 0 && request.offset.is_multiple_of(request.limit) {
+                (request.offset / request.limit + 1, request.limit, 0)
+            } else {
+                (1, request.offset + request.limit, request.offset)
+            };
         let highlight = ["title", "summary"];
         let mut main = self.query(request, &filter, &sort);
         main.with_page(page)

@@ -45,19 +45,87 @@ pub struct RecordFilterInput {
     pub include_global: bool,
 }
 
-fn too_many(field: &str) -> async_graphql::Error {
-    gql_error(
-        ErrorCode::BadUserInput,
-        format!("filter.{field} lists more than {MAX_FILTER_VALUES} values"),
-    )
+fn bad(message: impl Into<String>) -> async_graphql::Error {
+    gql_error(ErrorCode::BadUserInput, message)
 }
 
-fn checked_list<T: Clone>(field: &str, values: &Option<Vec<T>>) -> async_graphql::Result<Vec<T>> {
+/// A filter list, refused when longer than [`MAX_FILTER_VALUES`].
+pub(crate) fn checked_list<T: Clone>(
+    field: &str,
+    values: &Option<Vec<T>>,
+) -> async_graphql::Result<Vec<T>> {
     let values = values.clone().unwrap_or_default();
     if values.len() > MAX_FILTER_VALUES {
-        return Err(too_many(field));
+        return Err(bad(format!(
+            "filter.{field} lists more than {MAX_FILTER_VALUES} values"
+        )));
     }
     Ok(values)
+}
+
+/// Parses country codes and checks each names a known country (one batched load).
+pub(crate) async fn known_countries(
+    ctx: &Context<'_>,
+    raw: &Option<Vec<String>>,
+) -> async_graphql::Result<Vec<CountryCode>> {
+    let mut countries = Vec::new();
+    for code in checked_list("countries", raw)? {
+        countries.push(CountryCode::parse(&code).map_err(bad)?);
+    }
+    if !countries.is_empty() {
+        let known = loaders(ctx)?
+            .countries
+            .load_many(countries.iter().copied())
+            .await
+            .map_err(super::load_err)?;
+        if let Some(unknown) = countries.iter().find(|c| !known.contains_key(c)) {
+            return Err(bad(format!("unknown country code '{unknown}'")));
+        }
+    }
+    Ok(countries)
+}
+
+/// Parses M49 area codes and checks each names a known area (one batched load).
+pub(crate) async fn known_regions(
+    ctx: &Context<'_>,
+    raw: &Option<Vec<String>>,
+) -> async_graphql::Result<Vec<M49Code>> {
+    let mut regions = Vec::new();
+    for code in checked_list("regions", raw)? {
+        regions.push(M49Code::parse(&code).map_err(bad)?);
+    }
+    if !regions.is_empty() {
+        let known = loaders(ctx)?
+            .regions
+            .load_many(regions.iter().cloned())
+            .await
+            .map_err(super::load_err)?;
+        if let Some(unknown) = regions.iter().find(|r| !known.contains_key(r)) {
+            return Err(bad(format!(
+                "unknown M49 area code '{unknown}' (see the regions query)"
+            )));
+        }
+    }
+    Ok(regions)
+}
+
+/// Checks a year range: both bounds in range, and in order.
+pub(crate) fn checked_years(from: Option<i32>, to: Option<i32>) -> async_graphql::Result<()> {
+    for (year, field) in [(from, "yearFrom"), (to, "yearTo")] {
+        if let Some(year) = year {
+            if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+                return Err(bad(format!(
+                    "filter.{field} must be between {MIN_YEAR} and {MAX_YEAR}"
+                )));
+            }
+        }
+    }
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return Err(bad("filter.yearFrom is after filter.yearTo"));
+        }
+    }
+    Ok(())
 }
 
 impl RecordFilterInput {
@@ -68,61 +136,9 @@ impl RecordFilterInput {
         ctx: &Context<'_>,
         kind: RecordKind,
     ) -> async_graphql::Result<RecordFilter> {
-        let raw_countries = checked_list("countries", &self.countries)?;
-        let raw_regions = checked_list("regions", &self.regions)?;
-        let mut countries = Vec::with_capacity(raw_countries.len());
-        for raw in &raw_countries {
-            countries
-                .push(CountryCode::parse(raw).map_err(|m| gql_error(ErrorCode::BadUserInput, m))?);
-        }
-        if !countries.is_empty() {
-            let known = loaders(ctx)?
-                .countries
-                .load_many(countries.iter().copied())
-                .await
-                .map_err(super::load_err)?;
-            if let Some(unknown) = countries.iter().find(|c| !known.contains_key(c)) {
-                return Err(gql_error(
-                    ErrorCode::BadUserInput,
-                    format!("unknown country code '{unknown}'"),
-                ));
-            }
-        }
-        let mut regions = Vec::with_capacity(raw_regions.len());
-        for raw in &raw_regions {
-            regions.push(M49Code::parse(raw).map_err(|m| gql_error(ErrorCode::BadUserInput, m))?);
-        }
-        if !regions.is_empty() {
-            let known = loaders(ctx)?
-                .regions
-                .load_many(regions.iter().cloned())
-                .await
-                .map_err(super::load_err)?;
-            if let Some(unknown) = regions.iter().find(|r| !known.contains_key(r)) {
-                return Err(gql_error(
-                    ErrorCode::BadUserInput,
-                    format!("unknown M49 area code '{unknown}' (see the regions query)"),
-                ));
-            }
-        }
-        for (year, field) in [(self.year_from, "yearFrom"), (self.year_to, "yearTo")] {
-            if let Some(year) = year {
-                if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-                    return Err(gql_error(
-                        ErrorCode::BadUserInput,
-                        format!("filter.{field} must be between {MIN_YEAR} and {MAX_YEAR}"),
-                    ));
-                }
-            }
-        }
-        if let (Some(from), Some(to)) = (self.year_from, self.year_to) {
-            if from > to {
-                return Err(gql_error(
-                    ErrorCode::BadUserInput,
-                    "filter.yearFrom is after filter.yearTo",
-                ));
-            }
-        }
+        let countries = known_countries(ctx, &self.countries).await?;
+        let regions = known_regions(ctx, &self.regions).await?;
+        checked_years(self.year_from, self.year_to)?;
         let filter = RecordFilter {
             countries,
             regions,

@@ -6,13 +6,14 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, Union};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use super::inputs::{DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE_SIZE};
+use super::inputs::{
+    checked_list, checked_years, known_countries, known_regions, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+};
 use super::{load_err, loaders};
 use crate::error::{gql_error, ErrorCode};
 use crate::ids::{CountryCode, M49Code};
 use crate::model::{Case, Law, Practice, Record};
 use crate::search::*;
-use crate::seed::MIN_YEAR;
 use crate::vocab::*;
 
 /// The deepest result a client may page to.
@@ -53,16 +54,6 @@ fn bad(message: impl Into<String>) -> async_graphql::Error {
     gql_error(ErrorCode::BadUserInput, message)
 }
 
-fn list<T: Clone>(field: &str, values: &Option<Vec<T>>) -> async_graphql::Result<Vec<T>> {
-    let values = values.clone().unwrap_or_default();
-    if values.len() > MAX_FILTER_VALUES {
-        return Err(bad(format!(
-            "filter.{field} lists more than {MAX_FILTER_VALUES} values"
-        )));
-    }
-    Ok(values)
-}
-
 fn codes<V: Vocabulary>(values: Vec<V>) -> Vec<String> {
     values.into_iter().map(|v| v.code().to_owned()).collect()
 }
@@ -72,31 +63,9 @@ impl SearchFilterInput {
     /// no user text is ever spliced into an engine's filter expression.
     pub async fn to_filter(&self, ctx: &Context<'_>) -> async_graphql::Result<SearchFilter> {
         let loaders = loaders(ctx)?;
-        let mut countries = Vec::new();
-        for raw in list("countries", &self.countries)? {
-            countries.push(CountryCode::parse(&raw).map_err(bad)?);
-        }
-        let known = loaders
-            .countries
-            .load_many(countries.iter().copied())
-            .await
-            .map_err(load_err)?;
-        if let Some(unknown) = countries.iter().find(|c| !known.contains_key(c)) {
-            return Err(bad(format!("unknown country code '{unknown}'")));
-        }
-        let mut regions = Vec::new();
-        for raw in list("regions", &self.regions)? {
-            regions.push(M49Code::parse(&raw).map_err(bad)?);
-        }
-        let known = loaders
-            .regions
-            .load_many(regions.iter().cloned())
-            .await
-            .map_err(load_err)?;
-        if let Some(unknown) = regions.iter().find(|r| !known.contains_key(r)) {
-            return Err(bad(format!("unknown M49 area code '{unknown}'")));
-        }
-        let instruments = list("instruments", &self.instruments)?;
+        let countries = known_countries(ctx, &self.countries).await?;
+        let regions = known_regions(ctx, &self.regions).await?;
+        let instruments = checked_list("instruments", &self.instruments)?;
         let all = loaders.all_instruments().await.map_err(load_err)?;
         if let Some(unknown) = instruments
             .iter()
@@ -107,25 +76,16 @@ impl SearchFilterInput {
                 crate::ids::truncate(unknown, 40)
             )));
         }
-        let languages = list("languages", &self.languages)?;
+        let languages = checked_list("languages", &self.languages)?;
         if let Some(badlang) = languages.iter().find(|l| !crate::seed::valid_language(l)) {
             return Err(bad(format!(
                 "'{}' is not a language tag",
                 crate::ids::truncate(badlang, 40)
             )));
         }
-        for year in [self.year_from, self.year_to].into_iter().flatten() {
-            if !(MIN_YEAR..=2100).contains(&year) {
-                return Err(bad(format!("years must be between {MIN_YEAR} and 2100")));
-            }
-        }
-        if let (Some(from), Some(to)) = (self.year_from, self.year_to) {
-            if from > to {
-                return Err(bad("filter.yearFrom is after filter.yearTo"));
-            }
-        }
+        checked_years(self.year_from, self.year_to)?;
         let facets = vec![
-            (FacetField::Kind, codes(list("kinds", &self.kinds)?)),
+            (FacetField::Kind, codes(checked_list("kinds", &self.kinds)?)),
             (
                 FacetField::Countries,
                 countries.iter().map(|c| c.to_string()).collect(),
@@ -134,21 +94,30 @@ impl SearchFilterInput {
                 FacetField::Regions,
                 regions.iter().map(|r| r.to_string()).collect(),
             ),
-            (FacetField::Forms, codes(list("forms", &self.forms)?)),
-            (FacetField::Sectors, codes(list("sectors", &self.sectors)?)),
+            (
+                FacetField::Forms,
+                codes(checked_list("forms", &self.forms)?),
+            ),
+            (
+                FacetField::Sectors,
+                codes(checked_list("sectors", &self.sectors)?),
+            ),
             (
                 FacetField::TargetGroups,
-                codes(list("targetGroups", &self.target_groups)?),
+                codes(checked_list("targetGroups", &self.target_groups)?),
             ),
-            (FacetField::Pillars, codes(list("pillars", &self.pillars)?)),
+            (
+                FacetField::Pillars,
+                codes(checked_list("pillars", &self.pillars)?),
+            ),
             (
                 FacetField::SdgTargets,
-                codes(list("sdgTargets", &self.sdg_targets)?),
+                codes(checked_list("sdgTargets", &self.sdg_targets)?),
             ),
             (FacetField::Instruments, instruments),
             (
                 FacetField::Evidence,
-                codes(list("evidence", &self.evidence)?),
+                codes(checked_list("evidence", &self.evidence)?),
             ),
             (FacetField::Language, languages),
         ];

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Load-tests a running tipx (release build, seed data) with wrk on loopback and prints latency
+# and throughput for a few representative GraphQL reads. Bounded: each run lasts DURATION.
+#
+#   bash scripts/bench.sh                      # embedded search index
+#   MEILI_URL=http://127.0.0.1:7700 MEILI_KEY=… bash scripts/bench.sh   # through Meilisearch
+#
+# Needs wrk (installed from Debian's packages when missing and running as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-4}"
+THREADS="${THREADS:-2}"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  else
+    echo "wrk is needed: apt-get install wrk" >&2; exit 1
+  fi
+fi
+
+cargo build --release --locked -p tipx-api
+data=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+args=(serve --addr "127.0.0.1:$port" --data-dir "$data")
+if [ -n "${MEILI_URL:-}" ]; then
+  export TIPX__SEARCH__MEILI_URL="$MEILI_URL" TIPX__SEARCH__MEILI_KEY="${MEILI_KEY:-}"
+  export TIPX__SEARCH__MEILI_INDEX="tipx-bench-$$"
+fi
+TIPX__LOG__FILTER=warn "${CARGO_TARGET_DIR:-target}/release/tipx" "${args[@]}" >"$data/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+backend=$(curl -fs "http://127.0.0.1:$port/health" | python3 -c 'import sys,json; h=json.load(sys.stdin)["search"]; print(h["backend"], h["documents"], "documents")')
+echo "tipx $("${CARGO_TARGET_DIR:-target}/release/tipx" --version) on 127.0.0.1:$port, search: $backend"
+echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per query, $(nproc) cores"
+
+urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
+run() {
+  local name=$1 query=$2
+  local url="http://127.0.0.1:$port/graphql?query=$(urlencode "$query")"
+  curl -fs "$url" | python3 -c 'import sys,json; d=json.load(sys.stdin); assert "errors" not in d, d' || { echo "query failed: $name"; exit 1; }
+  echo
+  echo "--- $name"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | grep -E "Latency|50%|90%|99%|Requests/sec"
+}
+
+run "search: text + filter + facets + highlights" \
+  '{ search(query: "forced labour fishing", filter: { regions: ["142"], yearFrom: 2000 }, first: 20) { totalHits hits { highlight { title summary } record { ... on Practice { recordId } ... on Law { recordId } ... on Case { recordId } } } facets { field values { value label count } } } }'
+run "search: typo, no filter" \
+  '{ search(query: "traficking victms", first: 20) { totalHits hits { highlight { title } } } }'
+run "list: practices in a region with countries (store, DataLoaders)" \
+  '{ practices(filter: { regions: ["002"] }, first: 50) { totalCount nodes { title countries { name region { name } } } } }'
+run "lookup: country profile" \
+  '{ country(code: "NG") { name treatyStatus { instrumentId status } laws { totalCount } practices { totalCount } cases { totalCount } } }'
