@@ -178,6 +178,12 @@ impl Generation {
             writer.add_document(self.to_tantivy(doc)).map_err(err)?;
         }
         writer.commit().map_err(err)?;
+        // Keep one segment: term ordinals then order ids and titles across the whole index,
+        // which lets searches sort without reading strings.
+        let segments = self.index.searchable_segment_ids().map_err(err)?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait().map_err(err)?;
+        }
         drop(writer);
         self.reader.reload().map_err(err)
     }
@@ -213,6 +219,10 @@ impl Generation {
 /// Optimal string alignment distance (a transposition counts as one edit), bounded: returns
 /// `max + 1` as soon as the distance exceeds `max`.
 fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    // Most vocabulary terms differ in length by more than `max`: skip them before allocating.
+    if a.chars().count().abs_diff(b.chars().count()) > max {
+        return max + 1;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > max {
@@ -393,15 +403,54 @@ impl Unit {
     }
 }
 
-/// A candidate with what ranking, filtering and counting need.
+/// A hit with what ranking needs. `id_key` and `title_key` order like the id and title
+/// strings: term ordinals when the index has one segment, string ranks otherwise.
 struct Candidate {
     address: DocAddress,
     score: f32,
     words_matched: usize,
     year_start: Option<i64>,
-    title_sort: String,
-    id: String,
-    facets: Vec<Vec<String>>,
+    id_key: u64,
+    title_key: u64,
+}
+
+/// Replaces per-segment ordinals by ranks of the id and title strings across segments.
+fn rank_by_strings(
+    searcher: &Searcher,
+    fields: &Fields,
+    hits: &mut [Candidate],
+) -> Result<(), SearchError> {
+    let mut ids = Vec::with_capacity(hits.len());
+    let mut titles = Vec::with_capacity(hits.len());
+    for hit in hits.iter() {
+        let doc: TantivyDocument = searcher.doc(hit.address).map_err(err)?;
+        let id = doc
+            .get_first(fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let title = doc
+            .get_first(fields.title)
+            .and_then(|v| v.as_str())
+            .map(normalise)
+            .unwrap_or_default();
+        ids.push(id);
+        titles.push(title.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    let rank = |values: &[String]| -> Vec<u64> {
+        let mut sorted: Vec<&String> = values.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        values
+            .iter()
+            .map(|v| sorted.binary_search(&v).unwrap_or(0) as u64)
+            .collect()
+    };
+    for ((hit, id), title) in hits.iter_mut().zip(rank(&ids)).zip(rank(&titles)) {
+        hit.id_key = id;
+        hit.title_key = title;
+    }
+    Ok(())
 }
 
 /// The embedded backend.
@@ -516,98 +565,136 @@ impl EmbeddedSearch {
             );
         }
 
-        let mut columns = HashMap::new();
-        let mut candidates = Vec::with_capacity(scored.len());
-        for (score, address) in scored {
-            let segment = searcher.segment_reader(address.segment_ord);
-            let cols = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    let ff = segment.fast_fields();
-                    let mut facet_cols = Vec::new();
-                    for (facet, _) in &fields.facets {
-                        facet_cols.push(ff.str(facet.attribute()).map_err(err)?);
-                    }
-                    e.insert((
-                        ff.i64("year_start").map_err(err)?,
-                        ff.str("title_sort").map_err(err)?,
-                        ff.str("id").map_err(err)?,
-                        facet_cols,
-                    ))
-                }
-            };
-            let (year_col, title_col, id_col, facet_cols) = cols;
-            let mut facets = Vec::with_capacity(facet_cols.len());
-            let mut buf = String::new();
-            for col in facet_cols.iter() {
-                let mut values = Vec::new();
-                if let Some(col) = col {
-                    for ord in col.term_ords(address.doc_id) {
-                        buf.clear();
-                        if col.ord_to_str(ord, &mut buf).map_err(err)? {
-                            values.push(buf.clone());
-                        }
-                    }
-                }
-                facets.push(values);
-            }
-            let first_str =
-                |col: &Option<tantivy::columnar::StrColumn>| -> Result<String, SearchError> {
-                    let mut out = String::new();
-                    if let Some(col) = col {
-                        if let Some(ord) = col.term_ords(address.doc_id).next() {
-                            col.ord_to_str(ord, &mut out).map_err(err)?;
-                        }
-                    }
-                    Ok(out)
-                };
-            let title_sort = first_str(title_col)?;
-            let id = first_str(id_col)?;
-            let words_matched = 1 + unit_sets
-                .iter()
-                .take_while(|set| set.contains(&address))
-                .count();
-            candidates.push(Candidate {
-                address,
-                score,
-                words_matched: if units.is_empty() { 0 } else { words_matched },
-                year_start: year_col.first(address.doc_id),
-                title_sort,
-                id,
-                facets,
-            });
-        }
-
-        // Filters and disjunctive facet counts over the candidates.
-        let selected: Vec<&[String]> = FacetField::ALL
+        // One pass over the candidates, segment by segment, working on term ordinals of the
+        // fast-field columns: filters, disjunctive facet counts and sort keys need no strings.
+        let n_facets = FacetField::ALL.len();
+        let active: Vec<bool> = FacetField::ALL
             .iter()
-            .map(|f| request.filter.selected(*f))
+            .map(|f| !request.filter.selected(*f).is_empty())
             .collect();
-        let passes = |c: &Candidate, skip: Option<usize>| {
-            selected.iter().enumerate().all(|(i, wanted)| {
-                Some(i) == skip
-                    || wanted.is_empty()
-                    || c.facets[i].iter().any(|v| wanted.contains(v))
-            })
-        };
-        let mut facets = Vec::new();
-        for field in &request.facets {
-            let i = FacetField::ALL.iter().position(|f| f == field).unwrap_or(0);
-            let mut counts: HashMap<&str, u64> = HashMap::new();
-            for c in candidates.iter().filter(|c| passes(c, Some(i))) {
-                let mut seen = HashSet::new();
-                for v in &c.facets[i] {
-                    if seen.insert(v.as_str()) {
-                        *counts.entry(v.as_str()).or_default() += 1;
+        let single_segment = searcher.segment_readers().len() == 1;
+        let mut by_segment: HashMap<u32, Vec<(f32, DocAddress)>> = HashMap::new();
+        for (score, address) in scored {
+            by_segment
+                .entry(address.segment_ord)
+                .or_default()
+                .push((score, address));
+        }
+        let mut hits: Vec<Candidate> = Vec::new();
+        let mut facet_counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); n_facets];
+        let mut doc_ords: Vec<Vec<u64>> = vec![Vec::new(); n_facets];
+        let mut segments: Vec<u32> = by_segment.keys().copied().collect();
+        segments.sort_unstable();
+        for segment_ord in segments {
+            let candidates = &by_segment[&segment_ord];
+            let ff = searcher.segment_reader(segment_ord).fast_fields();
+            let mut cols = Vec::with_capacity(n_facets);
+            let mut wanted: Vec<Vec<u64>> = Vec::with_capacity(n_facets);
+            for field in FacetField::ALL {
+                let col = ff.str(field.attribute()).map_err(err)?;
+                let mut ords = Vec::new();
+                if let Some(col) = &col {
+                    for value in request.filter.selected(field) {
+                        if let Some(ord) = col.dictionary().term_ord(value).map_err(err)? {
+                            ords.push(ord);
+                        }
+                    }
+                }
+                cols.push(col);
+                wanted.push(ords);
+            }
+            let year_col = ff.i64("year_start").map_err(err)?;
+            let id_col = ff.str("id").map_err(err)?;
+            let title_col = ff.str("title_sort").map_err(err)?;
+            let mut counts: Vec<Vec<u32>> = cols
+                .iter()
+                .map(|c| vec![0; c.as_ref().map_or(0, |c| c.num_terms())])
+                .collect();
+            let first_ord = |col: &Option<tantivy::columnar::StrColumn>, doc| {
+                col.as_ref()
+                    .and_then(|c| c.term_ords(doc).next())
+                    .unwrap_or(0)
+            };
+            for &(score, address) in candidates {
+                let doc = address.doc_id;
+                let mut failing = Vec::new();
+                for i in 0..n_facets {
+                    doc_ords[i].clear();
+                    if let Some(col) = &cols[i] {
+                        doc_ords[i].extend(col.term_ords(doc));
+                        doc_ords[i].dedup();
+                    }
+                    if active[i] && !doc_ords[i].iter().any(|o| wanted[i].contains(o)) {
+                        failing.push(i);
+                        if failing.len() > 1 {
+                            break;
+                        }
+                    }
+                }
+                match failing.as_slice() {
+                    [] => {
+                        for i in 0..n_facets {
+                            for &ord in &doc_ords[i] {
+                                counts[i][ord as usize] += 1;
+                            }
+                        }
+                        hits.push(Candidate {
+                            address,
+                            score,
+                            words_matched: if units.is_empty() {
+                                0
+                            } else {
+                                1 + unit_sets
+                                    .iter()
+                                    .take_while(|set| set.contains(&address))
+                                    .count()
+                            },
+                            year_start: year_col.first(doc),
+                            id_key: first_ord(&id_col, doc),
+                            title_key: first_ord(&title_col, doc),
+                        });
+                    }
+                    // Passes every condition but one: counts for that field only.
+                    [i] => {
+                        // Ordinals after the failing field were not read; read them now.
+                        if let Some(col) = &cols[*i] {
+                            doc_ords[*i].clear();
+                            doc_ords[*i].extend(col.term_ords(doc));
+                            doc_ords[*i].dedup();
+                        }
+                        for &ord in &doc_ords[*i] {
+                            counts[*i][ord as usize] += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let mut buf = String::new();
+            for (i, col) in cols.iter().enumerate() {
+                let Some(col) = col else { continue };
+                for (ord, &n) in counts[i].iter().enumerate() {
+                    if n > 0 {
+                        buf.clear();
+                        if col.ord_to_str(ord as u64, &mut buf).map_err(err)? {
+                            *facet_counts[i].entry(buf.clone()).or_default() += u64::from(n);
+                        }
                     }
                 }
             }
-            let mut values: Vec<(String, u64)> =
-                counts.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
-            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            facets.push((*field, values));
         }
-        let mut hits: Vec<Candidate> = candidates.into_iter().filter(|c| passes(c, None)).collect();
+        if !single_segment {
+            rank_by_strings(&searcher, fields, &mut hits)?;
+        }
+        let facets = request
+            .facets
+            .iter()
+            .map(|field| {
+                let i = FacetField::ALL.iter().position(|f| f == field).unwrap_or(0);
+                let mut values: Vec<(String, u64)> = facet_counts[i].drain().collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                (*field, values)
+            })
+            .collect();
         let total_hits = hits.len() as u64;
 
         let newest = |a: &Candidate, b: &Candidate| match (a.year_start, b.year_start) {
@@ -622,9 +709,11 @@ impl EmbeddedSearch {
                     .cmp(&a.words_matched)
                     .then_with(|| b.score.total_cmp(&a.score))
                     .then_with(|| newest(a, b))
-                    .then_with(|| a.id.cmp(&b.id))
+                    .then_with(|| a.id_key.cmp(&b.id_key))
             }),
-            SearchSort::Newest => hits.sort_by(|a, b| newest(a, b).then_with(|| a.id.cmp(&b.id))),
+            SearchSort::Newest => {
+                hits.sort_by(|a, b| newest(a, b).then_with(|| a.id_key.cmp(&b.id_key)))
+            }
             SearchSort::Oldest => hits.sort_by(|a, b| {
                 match (a.year_start, b.year_start) {
                     (Some(x), Some(y)) => x.cmp(&y),
@@ -632,12 +721,12 @@ impl EmbeddedSearch {
                     (None, Some(_)) => std::cmp::Ordering::Greater,
                     (None, None) => std::cmp::Ordering::Equal,
                 }
-                .then_with(|| a.id.cmp(&b.id))
+                .then_with(|| a.id_key.cmp(&b.id_key))
             }),
             SearchSort::Title => hits.sort_by(|a, b| {
-                a.title_sort
-                    .cmp(&b.title_sort)
-                    .then_with(|| a.id.cmp(&b.id))
+                a.title_key
+                    .cmp(&b.title_key)
+                    .then_with(|| a.id_key.cmp(&b.id_key))
             }),
         }
 
@@ -659,7 +748,7 @@ impl EmbeddedSearch {
                     .unwrap_or_default()
                     .to_owned()
             };
-            let id = RecordId::parse(&hit.id).map_err(err)?;
+            let id = RecordId::parse(&text(fields.id)).map_err(err)?;
             page.push(SearchHit {
                 id,
                 highlight: Highlight {
