@@ -30,7 +30,15 @@ if [ -n "${MEILI_URL:-}" ]; then
 fi
 TIPX__LOG__FILTER=warn "${CARGO_TARGET_DIR:-target}/release/tipx" "${args[@]}" >"$data/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$data"
+  if [ -n "${MEILI_URL:-}" ]; then
+    curl -fs -X DELETE "$MEILI_URL/indexes/$TIPX__SEARCH__MEILI_INDEX" -H "Authorization: Bearer ${MEILI_KEY:-}" >/dev/null || true
+  fi
+}
+trap cleanup EXIT
 for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
 backend=$(curl -fs "http://127.0.0.1:$port/health" | python3 -c 'import sys,json; h=json.load(sys.stdin)["search"]; print(h["backend"], h["documents"], "documents")')
 echo "tipx $("${CARGO_TARGET_DIR:-target}/release/tipx" --version) on 127.0.0.1:$port, search: $backend"
