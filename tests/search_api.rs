@@ -102,6 +102,31 @@ async fn search_answers_with_highlights_labelled_facets_and_pages() {
 }
 
 #[tokio::test]
+async fn facet_labels_come_in_the_asked_language() {
+    let app = spawn_app().await;
+    let data = app
+        .data(r#"{ search(query: "", first: 0) { facets(lang: "es") { field values { value label } } } }"#, json!({}))
+        .await;
+    let forms = data["search"]["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "FORMS")
+        .unwrap();
+    let forced = forms["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["value"] == "FORCED_LABOUR")
+        .unwrap();
+    assert_eq!(forced["label"], "Trabajo forzoso");
+    let answer = app
+        .gql(r#"{ search { facets(lang: "xx") { field } } }"#, json!({}))
+        .await;
+    assert_eq!(error_codes(&answer), ["BAD_USER_INPUT"]);
+}
+
+#[tokio::test]
 async fn practices_against_forced_labour_in_south_eastern_asia_since_2015_is_one_query() {
     let app = spawn_app().await;
     let r = search(

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod graphql;
+pub mod i18n;
 pub mod ids;
 pub mod model;
 pub mod search;

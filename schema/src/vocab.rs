@@ -6,8 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The six official UN languages. Labels are served in these; English is complete, the others
-/// fall back to English until their translations land.
+/// The six official UN languages, in which code-list labels are served.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -101,8 +100,9 @@ macro_rules! vocabulary {
             fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }
-            fn label(self, _lang: Lang) -> &'static str {
-                match self { $($name::$variant => $label),+ }
+            fn label(self, lang: Lang) -> &'static str {
+                let english = match self { $($name::$variant => $label),+ };
+                crate::i18n::label($list, self.code(), lang).unwrap_or(english)
             }
         }
 

@@ -240,7 +240,7 @@ pub struct SearchHitResult {
 pub struct FacetValue {
     /// The code, as used in `SearchFilterInput`.
     pub value: String,
-    /// Human label (English).
+    /// Human label in the language asked for.
     pub label: String,
     /// Matching records if this value were selected, other selections unchanged.
     pub count: u64,
@@ -276,8 +276,8 @@ pub struct SearchResults {
     filter: SearchFilter,
 }
 
-fn vocab_label<V: Vocabulary>(code: &str) -> Option<String> {
-    V::from_code(code).map(|v| v.label(Lang::En).to_owned())
+fn vocab_label<V: Vocabulary>(code: &str, lang: Lang) -> Option<String> {
+    V::from_code(code).map(|v| v.label(lang).to_owned())
 }
 
 /// The answer of a search: one page of hits, the total, and facet counts.
@@ -326,8 +326,18 @@ impl SearchResults {
         Ok(out)
     }
 
-    /// Counts per facet field, with labels.
-    async fn facets(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Facet>> {
+    /// Counts per facet field, with labels in one of the UN languages (code-list labels are
+    /// translated; country and region names are the English ISO and M49 names).
+    async fn facets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = "en", validator(max_length = 35))] lang: String,
+    ) -> async_graphql::Result<Vec<Facet>> {
+        let lang = Lang::parse(&lang).ok_or_else(|| {
+            bad(format!(
+                "'{lang}' is not one of the UN languages: ar, zh, en, fr, ru, es"
+            ))
+        })?;
         let loaders = loaders(ctx)?;
         let mut out = Vec::new();
         for (field, values) in &self.response.facets {
@@ -379,14 +389,24 @@ impl SearchResults {
                 _ => values
                     .iter()
                     .map(|(v, _)| match field {
-                        FacetField::Kind => vocab_label::<RecordKind>(v),
-                        FacetField::Forms => vocab_label::<TraffickingForm>(v),
-                        FacetField::Sectors => vocab_label::<Sector>(v),
-                        FacetField::TargetGroups => vocab_label::<TargetGroup>(v),
-                        FacetField::Pillars => vocab_label::<Pillar>(v),
-                        FacetField::SdgTargets => vocab_label::<SdgTarget>(v),
-                        FacetField::Evidence if v == "NONE" => Some("Not applicable".to_owned()),
-                        FacetField::Evidence => vocab_label::<EvaluationDesign>(v),
+                        FacetField::Kind => vocab_label::<RecordKind>(v, lang),
+                        FacetField::Forms => vocab_label::<TraffickingForm>(v, lang),
+                        FacetField::Sectors => vocab_label::<Sector>(v, lang),
+                        FacetField::TargetGroups => vocab_label::<TargetGroup>(v, lang),
+                        FacetField::Pillars => vocab_label::<Pillar>(v, lang),
+                        FacetField::SdgTargets => vocab_label::<SdgTarget>(v, lang),
+                        FacetField::Evidence if v == "NONE" => Some(
+                            match lang {
+                                Lang::Fr => "Sans objet",
+                                Lang::Es => "No aplica",
+                                Lang::Ru => "Не применимо",
+                                Lang::Zh => "不适用",
+                                Lang::Ar => "لا ينطبق",
+                                Lang::En => "Not applicable",
+                            }
+                            .to_owned(),
+                        ),
+                        FacetField::Evidence => vocab_label::<EvaluationDesign>(v, lang),
                         _ => None,
                     })
                     .collect(),

@@ -30,7 +30,7 @@ pub struct CodeList {
 pub struct Taxonomy {
     /// The language asked for (a UN language code: ar, zh, en, fr, ru, es).
     pub requested_lang: String,
-    /// The language the labels are in. Where a translation is missing this is `en`.
+    /// The language the labels are in.
     pub lang: String,
     /// The code lists.
     pub lists: Vec<CodeList>,
@@ -50,9 +50,10 @@ fn list<V: Vocabulary>(lang: Lang) -> CodeList {
     }
 }
 
-/// Labels exist in English only for now; other UN languages fall back to English.
-fn served_lang(_requested: Lang) -> Lang {
-    Lang::En
+/// Every UN language has a complete set of labels (a test checks it); a label missing in a
+/// future code would fall back to English for that code only.
+fn served_lang(requested: Lang) -> Lang {
+    requested
 }
 
 #[derive(Default)]
