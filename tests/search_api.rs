@@ -429,3 +429,35 @@ async fn a_rebuild_by_another_process_is_followed_by_the_running_server() {
     // And it can still write afterwards.
     serving.upsert(&docs[..1]).await.unwrap();
 }
+
+#[tokio::test]
+async fn reindex_rebuilds_from_the_store_and_clears_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let seed = seed();
+    store.import_seed(&seed).await.unwrap();
+    store
+        .set_status(&RecordId::parse("LW001").unwrap(), RecordStatus::Retracted)
+        .await
+        .unwrap();
+    let index = EmbeddedSearch::open(dir.path()).unwrap();
+    let reported = std::sync::atomic::AtomicU64::new(0);
+    let n = indexer::rebuild(&store, &index, &|k| {
+        reported.fetch_add(k, std::sync::atomic::Ordering::Relaxed);
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        n,
+        seed.records.len() - 1,
+        "every published record, not the retracted one"
+    );
+    assert_eq!(reported.into_inner() as usize, n, "progress adds up");
+    assert_eq!(count(&index).await as usize, n);
+    assert_eq!(
+        store.outbox_stats().await.unwrap().pending,
+        0,
+        "the rebuild covers what was pending"
+    );
+    assert_eq!(indexer::published_count(&store).await.unwrap() as usize, n);
+}

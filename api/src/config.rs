@@ -263,6 +263,41 @@ mod tests {
     }
 
     #[test]
+    fn every_default_is_what_the_help_and_readme_say() {
+        let s = Settings::default();
+        let readme = include_str!("../../README.md");
+        for (key, value) in [
+            ("server.addr", s.server.addr.to_string()),
+            ("server.max_body_bytes", s.server.max_body_bytes.to_string()),
+            (
+                "server.cache_max_age_secs",
+                s.server.cache_max_age_secs.to_string(),
+            ),
+            ("storage.data_dir", s.storage.data_dir.display().to_string()),
+            ("graphql.max_depth", s.graphql.max_depth.to_string()),
+            (
+                "graphql.max_complexity",
+                s.graphql.max_complexity.to_string(),
+            ),
+            ("search.meili_index", s.search.meili_index.clone()),
+            (
+                "search.meili_timeout_secs",
+                s.search.meili_timeout_secs.to_string(),
+            ),
+            ("log.filter", s.log.filter.clone()),
+        ] {
+            let row = readme
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{key}` |")))
+                .unwrap_or_else(|| panic!("README has no row for {key}"));
+            assert!(
+                row.contains(&format!("`{value}`")),
+                "README row for {key} should say `{value}`: {row}"
+            );
+        }
+    }
+
+    #[test]
     fn secrets_are_redacted_in_debug_output() {
         let mut s = Settings::default();
         s.search.meili_key = Some(Secret("master-key-123".into()));

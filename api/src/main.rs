@@ -16,8 +16,26 @@ use tipx_api::startup::{open_search, open_store, Application};
 ///
 /// Settings come from defaults, then a TOML file (--config, or ./tipx.toml if present), then
 /// TIPX__SECTION__KEY environment variables (e.g. TIPX__SERVER__ADDR), then these flags.
+/// Every setting, shown by `tipx --help` (the README has the same table).
+const SETTINGS_HELP: &str = "\
+Settings (TOML key / environment variable / default):
+  server.addr                 TIPX__SERVER__ADDR                 127.0.0.1:8080
+  server.max_body_bytes       TIPX__SERVER__MAX_BODY_BYTES       262144
+  server.cache_max_age_secs   TIPX__SERVER__CACHE_MAX_AGE_SECS   60
+  storage.data_dir            TIPX__STORAGE__DATA_DIR            tipx-data
+  seed.dir                    TIPX__SEED__DIR                    (the seed built into tipx)
+  seed.load_on_start          TIPX__SEED__LOAD_ON_START          true
+  graphql.max_depth           TIPX__GRAPHQL__MAX_DEPTH           12
+  graphql.max_complexity      TIPX__GRAPHQL__MAX_COMPLEXITY      5000
+  search.meili_url            TIPX__SEARCH__MEILI_URL            (unset: embedded index)
+  search.meili_key            TIPX__SEARCH__MEILI_KEY            (unset)
+  search.meili_index          TIPX__SEARCH__MEILI_INDEX          tipx-records
+  search.meili_timeout_secs   TIPX__SEARCH__MEILI_TIMEOUT_SECS   60
+  log.filter                  TIPX__LOG__FILTER                  info
+  log.format                  TIPX__LOG__FORMAT                  text (or json)";
+
 #[derive(Parser, Debug)]
-#[command(name = "tipx", version, about, long_about)]
+#[command(name = "tipx", version, about, long_about, after_long_help = SETTINGS_HELP)]
 struct Cli {
     /// A TOML settings file.
     #[arg(long, global = true, value_name = "FILE")]

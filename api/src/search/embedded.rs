@@ -272,16 +272,20 @@ enum Unit {
     Phrases(Vec<Vec<String>>),
 }
 
-fn synonym_groups() -> Vec<Vec<Vec<String>>> {
-    SYNONYMS
-        .iter()
-        .map(|group| {
-            group
-                .iter()
-                .map(|p| tokens(p).into_iter().map(|(t, _)| t).collect())
-                .collect()
-        })
-        .collect()
+/// The synonym phrases as index terms, tokenized once.
+fn synonym_groups() -> &'static [Vec<Vec<String>>] {
+    static GROUPS: std::sync::OnceLock<Vec<Vec<Vec<String>>>> = std::sync::OnceLock::new();
+    GROUPS.get_or_init(|| {
+        SYNONYMS
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|p| tokens(p).into_iter().map(|(t, _)| t).collect())
+                    .collect()
+            })
+            .collect()
+    })
 }
 
 fn parse_units(query: &str, vocab: &[String]) -> Vec<Unit> {
@@ -296,7 +300,7 @@ fn parse_units(query: &str, vocab: &[String]) -> Vec<Unit> {
     while i < words.len() {
         // The longest synonym phrase starting here wins.
         let mut best: Option<(usize, &Vec<Vec<String>>)> = None;
-        for group in &groups {
+        for group in groups {
             for phrase in group {
                 let n = phrase.len();
                 if n > 0
