@@ -399,7 +399,16 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .map(as_response)
         .recover(handle_rejection)
         .unify()
-        .with(warp::trace::request())
+        .with(warp::log::custom(|info| {
+            // One line per request; the query string is left out (it can be long).
+            tracing::info!(
+                method = %info.method(),
+                path = %info.path(),
+                status = info.status().as_u16(),
+                duration_ms = info.elapsed().as_secs_f64() * 1000.0,
+                "request"
+            );
+        }))
 }
 
 fn as_response<R: Reply>(reply: R) -> Response {
