@@ -130,9 +130,14 @@ impl Application {
             max_body_bytes: settings.server.max_body_bytes,
             cache_max_age_secs: settings.server.cache_max_age_secs,
         };
-        let (addr, server) = warp::serve(routes(state))
-            .try_bind_with_graceful_shutdown(settings.server.addr, shutdown_signal())
+        let listener = tokio::net::TcpListener::bind(settings.server.addr)
+            .await
             .with_context(|| format!("binding {}", settings.server.addr))?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        let server = warp::serve(routes(state))
+            .incoming(listener)
+            .graceful(shutdown_signal())
+            .run();
         Ok(Application {
             addr,
             server: Box::pin(server),
