@@ -29,6 +29,17 @@ async fn search(app: &TestApp, q: &str, filter: Value) -> Value {
     app.data(SEARCH, json!({ "q": q, "f": filter })).await["search"].clone()
 }
 
+/// The entry for `value` in the facet `field` of a search answer.
+fn facet_value<'a>(search: &'a Value, field: &str, value: &str) -> Option<&'a Value> {
+    search["facets"]
+        .as_array()?
+        .iter()
+        .find(|f| f["field"] == field)?["values"]
+        .as_array()?
+        .iter()
+        .find(|v| v["value"] == value)
+}
+
 fn hit_ids(result: &Value) -> Vec<String> {
     result["hits"]
         .as_array()
@@ -58,25 +69,10 @@ async fn search_answers_with_highlights_labelled_facets_and_pages() {
                 .unwrap()
                 .contains("<em>")
     );
-    let kinds = r["facets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["field"] == "KIND")
-        .unwrap();
-    let practice = kinds["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["value"] == "PRACTICE")
-        .unwrap();
+    let practice = facet_value(&r, "KIND", "PRACTICE").unwrap();
     assert_eq!(practice["label"], "Prevention or protection practice");
     assert_eq!(practice["selected"], true);
-    let law = kinds["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["value"] == "LAW");
+    let law = facet_value(&r, "KIND", "LAW");
     assert!(
         law.is_some_and(|l| l["selected"] == false && l["count"].as_u64().unwrap() > 0),
         "disjunctive: laws still counted"
@@ -107,18 +103,7 @@ async fn facet_labels_come_in_the_asked_language() {
     let data = app
         .data(r#"{ search(query: "", first: 0) { facets(lang: "es") { field values { value label } } } }"#, json!({}))
         .await;
-    let forms = data["search"]["facets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["field"] == "FORMS")
-        .unwrap();
-    let forced = forms["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["value"] == "FORCED_LABOUR")
-        .unwrap();
+    let forced = facet_value(&data["search"], "FORMS", "FORCED_LABOUR").unwrap();
     assert_eq!(forced["label"], "Trabajo forzoso");
     let answer = app
         .gql(r#"{ search { facets(lang: "xx") { field } } }"#, json!({}))
