@@ -64,6 +64,9 @@ pub struct ServerSettings {
     pub max_body_bytes: u64,
     /// `Cache-Control: max-age` for successful GET queries, in seconds.
     pub cache_max_age_secs: u32,
+    /// Folder with the built widgets (`scripts/build-widgets.sh` writes it), served at
+    /// `/widgets/`.
+    pub widgets_dir: PathBuf,
 }
 
 impl Default for ServerSettings {
@@ -72,6 +75,7 @@ impl Default for ServerSettings {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_body_bytes: 256 * 1024,
             cache_max_age_secs: 60,
+            widgets_dir: PathBuf::from("widgets/dist"),
         }
     }
 }
@@ -161,6 +165,7 @@ pub struct Overrides {
     pub seed_dir: Option<PathBuf>,
     pub meili_url: Option<String>,
     pub meili_key: Option<String>,
+    pub widgets_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -198,6 +203,9 @@ impl Settings {
         }
         if let Some(dir) = &overrides.data_dir {
             settings.storage.data_dir = dir.clone();
+        }
+        if let Some(dir) = &overrides.widgets_dir {
+            settings.server.widgets_dir = dir.clone();
         }
         if let Some(dir) = &overrides.seed_dir {
             settings.seed.dir = Some(dir.clone());
@@ -272,6 +280,10 @@ mod tests {
             (
                 "server.cache_max_age_secs",
                 s.server.cache_max_age_secs.to_string(),
+            ),
+            (
+                "server.widgets_dir",
+                s.server.widgets_dir.display().to_string(),
             ),
             ("storage.data_dir", s.storage.data_dir.display().to_string()),
             ("graphql.max_depth", s.graphql.max_depth.to_string()),

@@ -22,6 +22,7 @@ use tipx_schema::search::SearchBackend;
 use tipx_schema::store::Store;
 
 use crate::store::StoreCalls;
+use crate::widgets::{WidgetAssets, FRAME_CSP, FRAME_HTML};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -35,6 +36,8 @@ pub struct AppState {
     pub calls: Arc<StoreCalls>,
     pub max_body_bytes: u64,
     pub cache_max_age_secs: u32,
+    /// The built widgets, when there are any.
+    pub widgets: Option<Arc<WidgetAssets>>,
 }
 
 /// The media type the response is written in.
@@ -309,26 +312,117 @@ async fn metrics(state: AppState) -> Result<Response, Infallible> {
     Ok(response)
 }
 
-fn landing_page() -> String {
-    format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>TIP Exchange</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}}code,pre{{background:#f3f3f3;padding:.1rem .3rem}}pre{{padding:1rem;overflow:auto}}a{{color:#0b5cad}}</style>
-</head><body>
-<h1>TIP Exchange <small>v{version}</small></h1>
-<p>An open platform where member states, NGOs and UN agencies share national laws, prevention practices and successful cases against trafficking in persons.</p>
-<ul>
-<li><a href="/graphiql">GraphiQL</a>: explore the GraphQL API in the browser</li>
-<li><code>POST /graphql</code> or <code>GET /graphql?query=…</code>: the API for partner systems</li>
-<li><a href="/health">/health</a> and <a href="/metrics">/metrics</a></li>
-</ul>
-<h2>Try it</h2>
-<pre>curl -s localhost:8080/graphql -H 'content-type: application/json' \
-  -d '{{"query":"{{ country(code: \"BR\") {{ name practices {{ totalCount nodes {{ title }} }} }} }}"}}'</pre>
-</body></html>"#,
-        version = env!("CARGO_PKG_VERSION")
-    )
+/// Whether the client accepts gzip (`Accept-Encoding: gzip`, not with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut pieces = part.split(';');
+            let name = pieces.next().unwrap_or_default().trim();
+            let q_zero = pieces.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    == Some(0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !q_zero
+        })
+}
+
+/// A file of the embeddable widgets.
+async fn widget_file(
+    state: AppState,
+    tail: warp::path::Tail,
+    headers: HeaderMap,
+) -> Result<Response, Rejection> {
+    let Some(assets) = &state.widgets else {
+        return Ok(error_response(
+            ErrorCode::WidgetsNotBuilt,
+            "this server has no built widgets; run scripts/build-widgets.sh (scripts/run.sh does)",
+            ResponseType::Json,
+        ));
+    };
+    let path = tail.as_str();
+    let Some(asset) = assets.get(path) else {
+        return Ok(error_response(
+            ErrorCode::NotFound,
+            &format!("no widget file '{path}'; see /widgets/manifest.json"),
+            ResponseType::Json,
+        ));
+    };
+    let etag = asset.etag();
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let gzip = asset.gzip.as_ref().filter(|_| accepts_gzip(&headers));
+    let mut response = if fresh {
+        let mut r = Response::new(Default::default());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        Response::new(gzip.unwrap_or(&asset.body).clone().into())
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(asset.cache_control),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    // Host pages on any origin (including ones that require CORP) may load these files.
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("cross-origin"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if gzip.is_some() && !fresh {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    if path.ends_with(FRAME_HTML) {
+        h.insert(
+            "content-security-policy",
+            HeaderValue::from_static(FRAME_CSP),
+        );
+    }
+    Ok(response)
+}
+
+/// The origin the visitor reached this server at, for copy-paste snippets.
+fn public_origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost:8080");
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
+}
+
+/// The home page: what the server is, and every widget live with its snippet.
+fn demo_page(state: &AppState, headers: &HeaderMap) -> String {
+    crate::demo::page(state.widgets.as_deref(), &public_origin(headers))
 }
 
 /// Every route of the server.
@@ -372,15 +466,26 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
     let metrics = warp::path("metrics")
         .and(warp::path::end())
         .and(warp::get())
-        .and(with_state)
+        .and(with_state.clone())
         .and_then(metrics);
+    let widgets = warp::path("widgets")
+        .and(warp::get().or(warp::head()).unify())
+        .and(with_state.clone())
+        .and(warp::path::tail())
+        .and(warp::header::headers_cloned())
+        .and_then(widget_file);
     let index = warp::path::end()
         .and(warp::get())
-        .map(|| warp::reply::html(landing_page()).into_response());
+        .and(with_state.clone())
+        .and(warp::header::headers_cloned())
+        .map(|state: AppState, headers: HeaderMap| {
+            warp::reply::html(demo_page(&state, &headers)).into_response()
+        });
 
     let cors = warp::cors()
         .allow_any_origin()
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_methods([Method::HEAD])
         .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
         .max_age(86_400);
 
@@ -392,6 +497,8 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .or(health)
         .unify()
         .or(metrics)
+        .unify()
+        .or(widgets)
         .unify()
         .or(index)
         .unify()

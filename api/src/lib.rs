@@ -1,9 +1,11 @@
 //! The TIP Exchange server: the only crate that knows warp, SQLite, files and the environment.
 
 pub mod config;
+pub mod demo;
 pub mod http;
 pub mod indexer;
 pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod store;
+pub mod widgets;

@@ -22,6 +22,7 @@ Settings (TOML key / environment variable / default):
   server.addr                 TIPX__SERVER__ADDR                 127.0.0.1:8080
   server.max_body_bytes       TIPX__SERVER__MAX_BODY_BYTES       262144
   server.cache_max_age_secs   TIPX__SERVER__CACHE_MAX_AGE_SECS   60
+  server.widgets_dir          TIPX__SERVER__WIDGETS_DIR          widgets/dist
   storage.data_dir            TIPX__STORAGE__DATA_DIR            tipx-data
   seed.dir                    TIPX__SEED__DIR                    (the seed built into tipx)
   seed.load_on_start          TIPX__SEED__LOAD_ON_START          true
@@ -82,6 +83,9 @@ struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, value_name = "HOST:PORT")]
     addr: Option<SocketAddr>,
+    /// Folder with the built widgets, served at /widgets/ [default: ./widgets/dist].
+    #[arg(long, value_name = "DIR")]
+    widgets_dir: Option<PathBuf>,
     #[command(flatten)]
     store: StoreArgs,
     #[command(flatten)]
@@ -164,6 +168,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => {
             let overrides = Overrides {
                 addr: args.addr,
+                widgets_dir: args.widgets_dir,
                 data_dir: args.store.data_dir,
                 seed_dir: args.store.seed_dir,
                 meili_url: args.search.meili_url,

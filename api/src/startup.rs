@@ -16,6 +16,7 @@ use crate::indexer;
 use crate::search::{EmbeddedSearch, MeiliSearch};
 use crate::seed::{import_if_changed, SeedFiles, SeedOutcome};
 use crate::store::{CountingStore, SqliteStore};
+use crate::widgets::WidgetAssets;
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -122,6 +123,7 @@ impl Application {
             max_depth: settings.graphql.max_depth,
             max_complexity: settings.graphql.max_complexity,
         };
+        let widgets = load_widgets(&settings.server.widgets_dir)?;
         let state = AppState {
             schema: build_schema(store.clone(), search.clone(), limits),
             store,
@@ -129,6 +131,7 @@ impl Application {
             calls,
             max_body_bytes: settings.server.max_body_bytes,
             cache_max_age_secs: settings.server.cache_max_age_secs,
+            widgets,
         };
         let listener = tokio::net::TcpListener::bind(settings.server.addr)
             .await
@@ -152,6 +155,34 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run(self) {
         self.server.await
+    }
+}
+
+/// Reads the built widgets. A missing folder is not an error (the API works without them);
+/// a folder with a missing or broken file is.
+fn load_widgets(dir: &std::path::Path) -> anyhow::Result<Option<Arc<WidgetAssets>>> {
+    match WidgetAssets::load(dir)
+        .with_context(|| format!("loading the widgets from {}", dir.display()))?
+    {
+        Some(assets) => {
+            let [(js, js_gz), (wasm, wasm_gz)] = assets.sizes();
+            tracing::info!(
+                version = %assets.version,
+                js_bytes = js,
+                js_gzip_bytes = js_gz,
+                wasm_bytes = wasm,
+                wasm_gzip_bytes = wasm_gz,
+                "widgets served at /widgets/"
+            );
+            Ok(Some(Arc::new(assets)))
+        }
+        None => {
+            tracing::warn!(
+                dir = %dir.display(),
+                "no built widgets: /widgets/ answers WIDGETS_NOT_BUILT (run scripts/build-widgets.sh)"
+            );
+            Ok(None)
+        }
     }
 }
 

@@ -37,6 +37,8 @@ macro_rules! error_codes {
 error_codes! {
     /// The requested object does not exist or is not public.
     NotFound = "NOT_FOUND", 404;
+    /// The server has no built widgets to serve (run `scripts/build-widgets.sh`).
+    WidgetsNotBuilt = "WIDGETS_NOT_BUILT", 404;
     /// An argument is malformed, out of its limits or names an unknown code.
     BadUserInput = "BAD_USER_INPUT", 400;
     /// The request body is not valid JSON or not a GraphQL request.

@@ -153,6 +153,8 @@ impl SearchQuery {
     /// filters, highlights and facet counts. An empty query lists everything that matches
     /// the filter.
     #[graphql(complexity = "super::page_cost(first, child_complexity)")]
+    // Each GraphQL argument is a parameter here.
+    #[allow(clippy::too_many_arguments)]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -164,6 +166,10 @@ impl SearchQuery {
         #[graphql(desc = "Result order (default RELEVANCE).")] sort: Option<SearchSort>,
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last hit of the previous page.")] after: Option<String>,
+        #[graphql(
+            desc = "Page number, from 1, in pages of `first` hits: an alternative to `after` for numbered pagination."
+        )]
+        page: Option<i32>,
     ) -> async_graphql::Result<SearchResults> {
         let filter = filter.unwrap_or_default().to_filter(ctx).await?;
         run_search(
@@ -173,6 +179,7 @@ impl SearchQuery {
             sort.unwrap_or_default(),
             first,
             after,
+            page,
         )
         .await
     }

@@ -155,6 +155,7 @@ pub(crate) async fn run_search(
     sort: SearchSort,
     first: Option<i32>,
     after: Option<String>,
+    page: Option<i32>,
 ) -> async_graphql::Result<SearchResults> {
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(bad(format!(
@@ -170,9 +171,12 @@ pub(crate) async fn run_search(
             )))
         }
     };
-    let offset = match after {
-        None => 0,
-        Some(cursor) => decode_offset(&cursor)? + 1,
+    let offset = match (after, page) {
+        (None, None) => 0,
+        (Some(cursor), None) => decode_offset(&cursor)? + 1,
+        (None, Some(page)) if page >= 1 => (page as usize - 1).saturating_mul(limit),
+        (None, Some(page)) => return Err(bad(format!("page starts at 1 (got {page})"))),
+        (Some(_), Some(_)) => return Err(bad("give either after or page, not both")),
     };
     if offset > MAX_SEARCH_OFFSET {
         return Err(bad(format!(

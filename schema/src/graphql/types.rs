@@ -661,6 +661,8 @@ impl Country {
     /// relevance (or, with no query, by recency). `filter.countries` and `filter.regions` are
     /// ignored here.
     #[graphql(complexity = "super::page_cost(first, child_complexity)")]
+    // Each GraphQL argument is a parameter here.
+    #[allow(clippy::too_many_arguments)]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -674,6 +676,10 @@ impl Country {
         >,
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last hit of the previous page.")] after: Option<String>,
+        #[graphql(
+            desc = "Page number, from 1, in pages of `first` hits: an alternative to `after` for numbered pagination."
+        )]
+        page: Option<i32>,
     ) -> async_graphql::Result<super::search::SearchResults> {
         let mut input = filter.unwrap_or_default();
         input.countries = Some(vec![self.code.to_string()]);
@@ -686,6 +692,7 @@ impl Country {
             sort.unwrap_or_default(),
             first,
             after,
+            page,
         )
         .await
     }

@@ -1,0 +1,244 @@
+//! The one way the widgets reach the server: GraphQL over HTTP GET (cacheable, and a simple
+//! CORS request with no preflight), with queries checked against `schema/schema.graphql` at
+//! build time by `graphql_client`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use graphql_client::GraphQLQuery;
+use serde::Deserialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::i18n::Lang;
+
+/// Scalars of the schema, as the API writes them.
+pub type DateTime = String;
+pub type NaiveDate = String;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema/schema.graphql",
+    query_path = "queries/search.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone, PartialEq, Deserialize"
+)]
+pub struct SearchRecords;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema/schema.graphql",
+    query_path = "queries/taxonomy.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct Taxonomy;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema/schema.graphql",
+    query_path = "queries/country.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CountryProfile;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema/schema.graphql",
+    query_path = "queries/record.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct LawCard;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema/schema.graphql",
+    query_path = "queries/record.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct PracticeCard;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema/schema.graphql",
+    query_path = "queries/record.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct CaseCard;
+
+/// A failed request: the API's error code (or `NETWORK`) and its message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    fn new(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct GqlError {
+    message: String,
+    #[serde(default)]
+    extensions: Option<GqlExtensions>,
+}
+
+#[derive(Deserialize)]
+struct GqlExtensions {
+    code: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GqlResponse<T> {
+    data: Option<T>,
+    #[serde(default)]
+    errors: Vec<GqlError>,
+}
+
+fn js_message(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "the request failed".to_owned())
+}
+
+/// Runs one query and returns its data, or the first error with its code.
+pub async fn run<Q: GraphQLQuery>(
+    endpoint: &str,
+    variables: Q::Variables,
+) -> Result<Q::ResponseData, ApiError> {
+    let body = Q::build_query(variables);
+    let variables = serde_json::to_string(&body.variables)
+        .map_err(|e| ApiError::new("CLIENT", e.to_string()))?;
+    let separator = if endpoint.contains('?') { '&' } else { '?' };
+    let url = format!(
+        "{endpoint}{separator}query={}&variables={}&operationName={}",
+        js_sys::encode_uri_component(body.query),
+        js_sys::encode_uri_component(&variables),
+        body.operation_name,
+    );
+    let window = web_sys::window().ok_or_else(|| ApiError::new("CLIENT", "no window"))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(web_sys::RequestMode::Cors);
+    let request = web_sys::Request::new_with_str_and_init(&url, &init)
+        .map_err(|e| ApiError::new("CLIENT", js_message(&e)))?;
+    request
+        .headers()
+        .set("Accept", "application/json")
+        .map_err(|e| ApiError::new("CLIENT", js_message(&e)))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| ApiError::new("NETWORK", js_message(&e)))?
+        .unchecked_into();
+    let text = JsFuture::from(
+        response
+            .text()
+            .map_err(|e| ApiError::new("NETWORK", js_message(&e)))?,
+    )
+    .await
+    .map_err(|e| ApiError::new("NETWORK", js_message(&e)))?
+    .as_string()
+    .unwrap_or_default();
+    let parsed: GqlResponse<Q::ResponseData> = serde_json::from_str(&text).map_err(|_| {
+        ApiError::new(
+            "BAD_RESPONSE",
+            format!(
+                "the server answered HTTP {} without GraphQL data",
+                response.status()
+            ),
+        )
+    })?;
+    if let Some(first) = parsed.errors.into_iter().next() {
+        let code = first
+            .extensions
+            .and_then(|e| e.code)
+            .unwrap_or_else(|| "INTERNAL".to_owned());
+        return Err(ApiError::new(&code, first.message));
+    }
+    parsed
+        .data
+        .ok_or_else(|| ApiError::new("BAD_RESPONSE", "the answer carried no data"))
+}
+
+/// Code-list labels of one language: list name to code to label.
+#[derive(Debug, Default, PartialEq)]
+pub struct Labels {
+    lists: HashMap<String, HashMap<String, String>>,
+}
+
+impl Labels {
+    /// The label of a code, or the code itself when the list does not know it.
+    pub fn get<'a>(&'a self, list: &str, code: &'a str) -> &'a str {
+        self.lists
+            .get(list)
+            .and_then(|l| l.get(code))
+            .map(String::as_str)
+            .unwrap_or(code)
+    }
+}
+
+thread_local! {
+    /// Labels already fetched, per language, shared by every widget on the page.
+    static LABELS: RefCell<HashMap<Lang, Rc<Labels>>> = RefCell::new(HashMap::new());
+}
+
+/// The code-list labels of a language, fetched once per page.
+pub async fn labels(endpoint: &str, lang: Lang) -> Result<Rc<Labels>, ApiError> {
+    if let Some(cached) = LABELS.with(|l| l.borrow().get(&lang).cloned()) {
+        return Ok(cached);
+    }
+    let data = run::<Taxonomy>(
+        endpoint,
+        taxonomy::Variables {
+            lang: lang.code().to_owned(),
+        },
+    )
+    .await?;
+    let labels = Rc::new(Labels {
+        lists: data
+            .taxonomy
+            .lists
+            .into_iter()
+            .map(|l| {
+                (
+                    l.name,
+                    l.entries.into_iter().map(|e| (e.code, e.label)).collect(),
+                )
+            })
+            .collect(),
+    });
+    LABELS.with(|l| l.borrow_mut().insert(lang, labels.clone()));
+    Ok(labels)
+}
+
+/// The API code of an enum value `graphql_client` generated (`FORCED_LABOUR`).
+pub fn code_of<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+impl Labels {
+    /// Labels from (list, code, label) triples; for tests and previews.
+    pub fn from_triples<'a>(
+        triples: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) -> Labels {
+        let mut lists: HashMap<String, HashMap<String, String>> = HashMap::new();
+        for (list, code, label) in triples {
+            lists
+                .entry(list.to_owned())
+                .or_default()
+                .insert(code.to_owned(), label.to_owned());
+        }
+        Labels { lists }
+    }
+}

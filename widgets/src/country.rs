@@ -1,0 +1,219 @@
+//! `<tipx-country>`: a country's treaty status for the key instruments, its laws, record
+//! counts by kind, and its latest practices and cases, each linking to its source.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::api::{self, code_of, country_profile, ApiError, CountryProfile, Labels};
+use crate::common::{error_box, footer, source_link};
+use crate::config::CountryConfig;
+use crate::i18n::fill;
+
+type Data = country_profile::ResponseData;
+/// What a load gives: the profile and the labels of the widget's language.
+type Loaded = Result<(Rc<Data>, Rc<Labels>), ApiError>;
+type PracticeHit = country_profile::CountryProfileCountryLatestPracticesHitsRecord;
+type CaseHit = country_profile::CountryProfileCountryLatestCasesHitsRecord;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct CountryProps {
+    pub config: CountryConfig,
+}
+
+pub enum Msg {
+    Loaded(Loaded),
+    Retry,
+}
+
+pub struct CountryWidget {
+    state: Option<Loaded>,
+}
+
+impl CountryWidget {
+    fn fetch(&mut self, ctx: &Context<Self>) {
+        self.state = None;
+        let config = ctx.props().config.clone();
+        ctx.link().send_future(async move {
+            let endpoint = &config.common.endpoint;
+            let data = api::run::<CountryProfile>(
+                endpoint,
+                country_profile::Variables {
+                    code: config.code.clone(),
+                },
+            )
+            .await;
+            let result = match data {
+                Ok(data) => api::labels(endpoint, config.common.lang)
+                    .await
+                    .map(|labels| (Rc::new(data), labels)),
+                Err(e) => Err(e),
+            };
+            Msg::Loaded(result)
+        });
+    }
+
+    fn view_profile(&self, ctx: &Context<Self>, data: &Data, labels: &Labels) -> Html {
+        let config = &ctx.props().config;
+        let lang = config.common.lang;
+        let ui = lang.ui();
+        let c = &data.country;
+        let region = c
+            .sub_region
+            .as_ref()
+            .map(|r| r.name.clone())
+            .or_else(|| c.region.as_ref().map(|r| r.name.clone()))
+            .unwrap_or_default();
+        // The chosen instruments in their order, then any other the country is a party to.
+        let mut treaties: Vec<&country_profile::CountryProfileCountryTreatyStatus> = config
+            .instruments
+            .iter()
+            .filter_map(|id| c.treaty_status.iter().find(|t| &t.instrument_id == id))
+            .collect();
+        treaties.extend(c.treaty_status.iter().filter(|t| {
+            !config.instruments.contains(&t.instrument_id) && code_of(&t.status) == "PARTY"
+        }));
+        let rows = treaties.into_iter().map(|t| {
+            let status = code_of(&t.status);
+            let name = t
+                .instrument
+                .as_ref()
+                .map(|i| i.short_name.clone())
+                .unwrap_or_else(|| t.instrument_id.clone());
+            let title = t.instrument.as_ref().map(|i| i.title.clone()).unwrap_or_default();
+            let when = t.ratification.as_ref().and_then(|r| {
+                r.date.clone().or_else(|| r.year.map(|y| y.to_string()))
+            });
+            let source = t
+                .ratification
+                .as_ref()
+                .and_then(|r| r.sources.first())
+                .map(|s| source_link(&s.url, Some(ui.source)));
+            html! {
+                <tr data-instrument={t.instrument_id.clone()}>
+                    <th scope="row"><abbr title={title}>{ name }</abbr></th>
+                    <td>
+                        <span class={classes!("tipx-status", format!("tipx-status-{}", status.to_ascii_lowercase()))}>
+                            { labels.get("partyStatuses", &status).to_owned() }
+                        </span>
+                        if let Some(when) = when { <span class="tipx-muted">{ format!(" ({when})") }</span> }
+                    </td>
+                    <td>{ for source }</td>
+                </tr>
+            }
+        });
+        let laws = c.laws.nodes.iter().map(|l| {
+            html! {
+                <li key={l.record_id.clone()} data-record={l.record_id.clone()}>
+                    <span class="tipx-item-title">{ l.title.clone() }</span>
+                    if let Some(y) = l.year_enacted { <span class="tipx-muted">{ format!(" · {}", fill(ui.enacted, y, "")) }</span> }
+                    if let Some(s) = l.sources.first() { { " · " }{ source_link(&s.url, Some(ui.source)) } }
+                </li>
+            }
+        });
+        let practices = c.latest_practices.hits.iter().filter_map(|h| match &h.record {
+            PracticeHit::Practice(p) => Some(html! {
+                <li key={p.record_id.clone()} data-record={p.record_id.clone()}>
+                    <span class="tipx-item-title">{ p.title.clone() }</span>
+                    <span class="tipx-muted">{ format!(" · {}", p.lead_organisation) }</span>
+                    if let Some(y) = p.start_year { <span class="tipx-muted">{ format!(" · {y}") }</span> }
+                    if let Some(s) = p.sources.first() { { " · " }{ source_link(&s.url, Some(ui.source)) } }
+                </li>
+            }),
+            _ => None,
+        });
+        let cases = c.latest_cases.hits.iter().filter_map(|h| match &h.record {
+            CaseHit::Case(k) => Some(html! {
+                <li key={k.record_id.clone()} data-record={k.record_id.clone()}>
+                    <span class="tipx-item-title">{ k.title.clone() }</span>
+                    <span class="tipx-muted">{ format!(" · {}", k.court_or_agency) }</span>
+                    if let Some(y) = k.decision_year { <span class="tipx-muted">{ format!(" · {y}") }</span> }
+                    if let Some(s) = k.sources.first() { { " · " }{ source_link(&s.url, Some(ui.source)) } }
+                </li>
+            }),
+            _ => None,
+        });
+        let list = |items: Vec<Html>| {
+            if items.is_empty() {
+                html! { <p class="tipx-muted">{ ui.none_yet }</p> }
+            } else {
+                html! { <ul class="tipx-list">{ for items }</ul> }
+            }
+        };
+        let counts = &c.record_counts;
+        html! {
+            <article class="tipx-card">
+                <header>
+                    <h2 class="tipx-title">{ c.name.clone() }</h2>
+                    <p class="tipx-muted">{ format!("{} · {}", c.code, region) }</p>
+                </header>
+                <section aria-labelledby="tipx-counts">
+                    <h3 id="tipx-counts">{ ui.records_by_kind }</h3>
+                    <dl class="tipx-counts">
+                        <div><dt>{ ui.laws }</dt><dd data-count="laws">{ counts.laws }</dd></div>
+                        <div><dt>{ ui.practices }</dt><dd data-count="practices">{ counts.practices }</dd></div>
+                        <div><dt>{ ui.cases }</dt><dd data-count="cases">{ counts.cases }</dd></div>
+                    </dl>
+                </section>
+                <section aria-labelledby="tipx-treaties">
+                    <h3 id="tipx-treaties">{ ui.treaty_status }</h3>
+                    <table class="tipx-table">
+                        <thead><tr><th scope="col">{ ui.instrument }</th><th scope="col">{ ui.status }</th><th scope="col">{ ui.source }</th></tr></thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
+                </section>
+                <section aria-labelledby="tipx-laws">
+                    <h3 id="tipx-laws">{ ui.laws }</h3>
+                    { list(laws.collect()) }
+                </section>
+                <section aria-labelledby="tipx-practices">
+                    <h3 id="tipx-practices">{ ui.latest_practices }</h3>
+                    { list(practices.collect()) }
+                </section>
+                <section aria-labelledby="tipx-cases">
+                    <h3 id="tipx-cases">{ ui.latest_cases }</h3>
+                    { list(cases.collect()) }
+                </section>
+            </article>
+        }
+    }
+}
+
+impl Component for CountryWidget {
+    type Message = Msg;
+    type Properties = CountryProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let mut widget = CountryWidget { state: None };
+        widget.fetch(ctx);
+        widget
+    }
+
+    fn changed(&mut self, ctx: &Context<Self>, _old: &Self::Properties) -> bool {
+        self.fetch(ctx);
+        true
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        match msg {
+            Msg::Loaded(result) => self.state = Some(result),
+            Msg::Retry => self.fetch(ctx),
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let lang = ctx.props().config.common.lang;
+        let body = match &self.state {
+            None => html! { <p class="tipx-muted" role="status">{ lang.ui().loading }</p> },
+            Some(Err(e)) => error_box(lang, e, Some(ctx.link().callback(|_| Msg::Retry))),
+            Some(Ok((data, labels))) => self.view_profile(ctx, data, labels),
+        };
+        html! {
+            <div class="tipx-root tipx-country" dir={lang.dir()} lang={lang.code()} aria-busy={self.state.is_none().to_string()}>
+                { body }
+                { footer(lang) }
+            </div>
+        }
+    }
+}
