@@ -17,18 +17,64 @@ use crate::i18n::Lang;
 pub type DateTime = String;
 pub type NaiveDate = String;
 
+// Code lists travel as their codes (`FORCED_LABOUR`): the widgets only look labels up and
+// pass codes back, and one `String` costs far less WebAssembly than a generated enum with
+// its (de)serialisers in every query module.
+pub type RecordKind = String;
+pub type FacetField = String;
+pub type TraffickingForm = String;
+pub type TargetGroup = String;
+pub type Sector = String;
+pub type Pillar = String;
+pub type SdgTarget = String;
+pub type EvaluationDesign = String;
+pub type LawInstrumentType = String;
+pub type OrganisationType = String;
+pub type CaseType = String;
+pub type PartyStatus = String;
+pub type SearchSort = String;
+
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema/schema.graphql",
+    extern_enums(
+        "RecordKind",
+        "FacetField",
+        "TraffickingForm",
+        "TargetGroup",
+        "Sector",
+        "Pillar",
+        "SdgTarget",
+        "EvaluationDesign",
+        "LawInstrumentType",
+        "OrganisationType",
+        "CaseType",
+        "PartyStatus",
+        "SearchSort"
+    ),
     query_path = "queries/search.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    variables_derives = "Debug, Clone, PartialEq, Deserialize"
+    response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct SearchRecords;
 
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema/schema.graphql",
+    extern_enums(
+        "RecordKind",
+        "FacetField",
+        "TraffickingForm",
+        "TargetGroup",
+        "Sector",
+        "Pillar",
+        "SdgTarget",
+        "EvaluationDesign",
+        "LawInstrumentType",
+        "OrganisationType",
+        "CaseType",
+        "PartyStatus",
+        "SearchSort"
+    ),
     query_path = "queries/taxonomy.graphql",
     response_derives = "Debug, Clone, PartialEq"
 )]
@@ -37,6 +83,21 @@ pub struct Taxonomy;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema/schema.graphql",
+    extern_enums(
+        "RecordKind",
+        "FacetField",
+        "TraffickingForm",
+        "TargetGroup",
+        "Sector",
+        "Pillar",
+        "SdgTarget",
+        "EvaluationDesign",
+        "LawInstrumentType",
+        "OrganisationType",
+        "CaseType",
+        "PartyStatus",
+        "SearchSort"
+    ),
     query_path = "queries/country.graphql",
     response_derives = "Debug, Clone, PartialEq"
 )]
@@ -45,6 +106,21 @@ pub struct CountryProfile;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema/schema.graphql",
+    extern_enums(
+        "RecordKind",
+        "FacetField",
+        "TraffickingForm",
+        "TargetGroup",
+        "Sector",
+        "Pillar",
+        "SdgTarget",
+        "EvaluationDesign",
+        "LawInstrumentType",
+        "OrganisationType",
+        "CaseType",
+        "PartyStatus",
+        "SearchSort"
+    ),
     query_path = "queries/record.graphql",
     response_derives = "Debug, Clone, PartialEq"
 )]
@@ -53,6 +129,21 @@ pub struct LawCard;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema/schema.graphql",
+    extern_enums(
+        "RecordKind",
+        "FacetField",
+        "TraffickingForm",
+        "TargetGroup",
+        "Sector",
+        "Pillar",
+        "SdgTarget",
+        "EvaluationDesign",
+        "LawInstrumentType",
+        "OrganisationType",
+        "CaseType",
+        "PartyStatus",
+        "SearchSort"
+    ),
     query_path = "queries/record.graphql",
     response_derives = "Debug, Clone, PartialEq"
 )]
@@ -61,6 +152,21 @@ pub struct PracticeCard;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema/schema.graphql",
+    extern_enums(
+        "RecordKind",
+        "FacetField",
+        "TraffickingForm",
+        "TargetGroup",
+        "Sector",
+        "Pillar",
+        "SdgTarget",
+        "EvaluationDesign",
+        "LawInstrumentType",
+        "OrganisationType",
+        "CaseType",
+        "PartyStatus",
+        "SearchSort"
+    ),
     query_path = "queries/record.graphql",
     response_derives = "Debug, Clone, PartialEq"
 )]
@@ -217,14 +323,6 @@ pub async fn labels(endpoint: &str, lang: Lang) -> Result<Rc<Labels>, ApiError> 
     });
     LABELS.with(|l| l.borrow_mut().insert(lang, labels.clone()));
     Ok(labels)
-}
-
-/// The API code of an enum value `graphql_client` generated (`FORCED_LABOUR`).
-pub fn code_of<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 impl Labels {

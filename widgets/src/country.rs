@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::api::{self, code_of, country_profile, ApiError, CountryProfile, Labels};
+use crate::api::{self, country_profile, ApiError, CountryProfile, Labels};
 use crate::common::{error_box, footer, source_link};
 use crate::config::CountryConfig;
 use crate::i18n::fill;
@@ -70,11 +70,13 @@ impl CountryWidget {
             .iter()
             .filter_map(|id| c.treaty_status.iter().find(|t| &t.instrument_id == id))
             .collect();
-        treaties.extend(c.treaty_status.iter().filter(|t| {
-            !config.instruments.contains(&t.instrument_id) && code_of(&t.status) == "PARTY"
-        }));
+        treaties.extend(
+            c.treaty_status
+                .iter()
+                .filter(|t| !config.instruments.contains(&t.instrument_id) && t.status == "PARTY"),
+        );
         let rows = treaties.into_iter().map(|t| {
-            let status = code_of(&t.status);
+            let status = t.status.clone();
             let name = t
                 .instrument
                 .as_ref()

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::api::{self, case_card, code_of, law_card, practice_card, ApiError, Labels};
+use crate::api::{self, case_card, law_card, practice_card, ApiError, Labels};
 use crate::common::{error_box, footer, kind_badge, source_link};
 use crate::config::{RecordConfig, RecordKind};
 use crate::i18n::Lang;
@@ -26,10 +26,6 @@ pub struct Card {
     pub sources: Vec<(String, Option<String>)>,
 }
 
-fn codes<T: serde::Serialize>(values: &[T]) -> Vec<String> {
-    values.iter().map(code_of).collect()
-}
-
 fn names<'a>(names: impl Iterator<Item = &'a String>) -> String {
     names.cloned().collect::<Vec<_>>().join(", ")
 }
@@ -49,12 +45,8 @@ impl Card {
             place: l.country.name,
             facts,
             tags: vec![
-                (ui.forms.to_owned(), "forms", codes(&l.forms)),
-                (
-                    ui.target_groups.to_owned(),
-                    "targetGroups",
-                    codes(&l.target_groups),
-                ),
+                (ui.forms.to_owned(), "forms", l.forms),
+                (ui.target_groups.to_owned(), "targetGroups", l.target_groups),
             ],
             sources: l.sources.into_iter().map(|s| (s.url, s.title)).collect(),
         }
@@ -82,14 +74,10 @@ impl Card {
             },
             facts,
             tags: vec![
-                (ui.pillars.to_owned(), "pillars", codes(&p.pillars)),
-                (ui.forms.to_owned(), "forms", codes(&p.forms)),
-                (
-                    ui.target_groups.to_owned(),
-                    "targetGroups",
-                    codes(&p.target_groups),
-                ),
-                (ui.sectors.to_owned(), "sectors", codes(&p.sectors)),
+                (ui.pillars.to_owned(), "pillars", p.pillars),
+                (ui.forms.to_owned(), "forms", p.forms),
+                (ui.target_groups.to_owned(), "targetGroups", p.target_groups),
+                (ui.sectors.to_owned(), "sectors", p.sectors),
             ],
             sources: p.sources.into_iter().map(|s| (s.url, s.title)).collect(),
         }
@@ -119,13 +107,9 @@ impl Card {
             },
             facts,
             tags: vec![
-                (ui.forms.to_owned(), "forms", codes(&c.forms)),
-                (
-                    ui.target_groups.to_owned(),
-                    "targetGroups",
-                    codes(&c.target_groups),
-                ),
-                (ui.sectors.to_owned(), "sectors", codes(&c.sectors)),
+                (ui.forms.to_owned(), "forms", c.forms),
+                (ui.target_groups.to_owned(), "targetGroups", c.target_groups),
+                (ui.sectors.to_owned(), "sectors", c.sectors),
             ],
             sources: c.sources.into_iter().map(|s| (s.url, s.title)).collect(),
         }

@@ -5,12 +5,11 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::time::Duration;
 
-use serde_json::{json, Map, Value};
 use web_sys::HtmlInputElement;
 use yew::platform::time::sleep;
 use yew::prelude::*;
 
-use crate::api::{self, code_of, search_records, ApiError, Labels, SearchRecords};
+use crate::api::{self, search_records, ApiError, Labels, SearchRecords};
 use crate::common::{error_box, footer, highlighted, kind_badge, source_link};
 use crate::config::{FilterKey, Filters, SearchConfig};
 use crate::i18n::{fill, Lang};
@@ -61,20 +60,6 @@ pub struct SearchWidget {
     expanded: BTreeSet<FilterKey>,
 }
 
-/// The `SearchFilterInput` field of a filter.
-fn input_field(key: FilterKey) -> &'static str {
-    match key {
-        FilterKey::Kind => "kinds",
-        FilterKey::Country => "countries",
-        FilterKey::Region => "regions",
-        FilterKey::Form => "forms",
-        FilterKey::Sector => "sectors",
-        FilterKey::TargetGroup => "targetGroups",
-        FilterKey::Pillar => "pillars",
-        FilterKey::Year => "yearFrom",
-    }
-}
-
 /// The variables of a search request.
 pub fn variables(
     query: &str,
@@ -82,28 +67,33 @@ pub fn variables(
     page: u32,
     page_size: u32,
     lang: Lang,
-) -> Result<search_records::Variables, ApiError> {
-    let mut filter = Map::new();
-    for (key, values) in &filters.lists {
-        filter.insert(input_field(*key).to_owned(), json!(values));
+) -> search_records::Variables {
+    let list = |key: FilterKey| {
+        let values = filters.values(key);
+        (!values.is_empty()).then(|| values.to_vec())
+    };
+    let query = query.trim();
+    search_records::Variables {
+        query: (!query.is_empty()).then(|| query.to_owned()),
+        filter: Some(search_records::SearchFilterInput {
+            kinds: list(FilterKey::Kind),
+            countries: list(FilterKey::Country),
+            regions: list(FilterKey::Region),
+            forms: list(FilterKey::Form),
+            sectors: list(FilterKey::Sector),
+            target_groups: list(FilterKey::TargetGroup),
+            pillars: list(FilterKey::Pillar),
+            sdg_targets: None,
+            instruments: None,
+            evidence: None,
+            languages: None,
+            year_from: filters.year_from.map(i64::from),
+            year_to: filters.year_to.map(i64::from),
+        }),
+        first: Some(i64::from(page_size)),
+        page: Some(i64::from(page)),
+        lang: lang.code().to_owned(),
     }
-    if let Some(y) = filters.year_from {
-        filter.insert("yearFrom".to_owned(), json!(y));
-    }
-    if let Some(y) = filters.year_to {
-        filter.insert("yearTo".to_owned(), json!(y));
-    }
-    let vars = json!({
-        "query": query.trim(),
-        "filter": Value::Object(filter),
-        "first": page_size,
-        "page": page,
-        "lang": lang.code(),
-    });
-    serde_json::from_value(vars).map_err(|e| ApiError {
-        code: "CLIENT".to_owned(),
-        message: e.to_string(),
-    })
 }
 
 /// Page count for a total, within the API's paging limit.
@@ -151,12 +141,9 @@ impl SearchWidget {
             config.common.lang,
         );
         ctx.link().send_future(async move {
-            let result = match vars {
-                Ok(vars) => api::run::<SearchRecords>(&endpoint, vars)
-                    .await
-                    .map(Rc::new),
-                Err(e) => Err(e),
-            };
+            let result = api::run::<SearchRecords>(&endpoint, vars)
+                .await
+                .map(Rc::new);
             Msg::Loaded(generation, result)
         });
     }
@@ -185,11 +172,7 @@ impl SearchWidget {
     /// A filter value's label: from the facets of the last answer, else the taxonomy.
     fn label_of(&self, key: FilterKey, value: &str) -> String {
         if let Some(data) = &self.data {
-            let facet = data
-                .search
-                .facets
-                .iter()
-                .find(|f| code_of(&f.field) == key.facet());
+            let facet = data.search.facets.iter().find(|f| f.field == key.facet());
             if let Some(v) = facet.and_then(|f| f.values.iter().find(|v| v.value == value)) {
                 return v.label.clone();
             }
@@ -228,7 +211,7 @@ impl SearchWidget {
                     .search
                     .facets
                     .iter()
-                    .find(|f| code_of(&f.field) == key.facet())
+                    .find(|f| f.field == key.facet())
                     .map(|f| f.values.as_slice())
                     .unwrap_or(&[]);
                 if values.is_empty() {
@@ -357,7 +340,7 @@ impl SearchWidget {
     }
 
     fn view_hit(&self, hit: &Hit) -> Html {
-        let kind = code_of(&hit.kind);
+        let kind = hit.kind.clone();
         let kind_label = self
             .labels
             .as_ref()
@@ -657,6 +640,7 @@ impl Component for SearchWidget {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn pages_are_counted_within_the_paging_limit() {
@@ -693,7 +677,7 @@ mod tests {
         filters.toggle(FilterKey::Form, "FORCED_LABOUR");
         filters.toggle(FilterKey::Country, "NG");
         filters.year_to = Some(2020);
-        let vars = variables(" labour ", &filters, 3, 10, Lang::Fr).unwrap();
+        let vars = variables(" labour ", &filters, 3, 10, Lang::Fr);
         let json = serde_json::to_value(&vars).unwrap();
         assert_eq!(json["query"], "labour");
         assert_eq!(json["page"], 3);
