@@ -182,3 +182,34 @@ async fn health_reports_the_store_and_cors_lets_any_origin_read() {
         "https://ngo.example.org"
     );
 }
+
+#[tokio::test]
+async fn get_runs_the_operation_named_by_operation_name_and_codes_a_missing_name() {
+    let app = spawn_app().await;
+    let document = r#"query First { country(code: "NG") { code } } query Second { country(code: "GH") { code } }"#;
+    for (name, code) in [("First", "NG"), ("Second", "GH")] {
+        let body: Value = app
+            .client
+            .get(app.url("/graphql"))
+            .query(&[("query", document), ("operationName", name)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["data"]["country"]["code"], code, "{name}: {body}");
+    }
+    // Two operations and no name: the request cannot run, and the error says why with a code.
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", document)])
+        .header("accept", GRAPHQL_RESPONSE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_codes(&body), ["BAD_REQUEST"], "{body}");
+}

@@ -12,3 +12,4 @@ mod schema_snapshot;
 mod search_api;
 mod search_contract;
 mod seed_check;
+mod widgets;

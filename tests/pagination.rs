@@ -85,3 +85,33 @@ async fn a_forged_cursor_is_bad_user_input() {
         assert_eq!(error_codes(&answer), ["BAD_USER_INPUT"], "cursor {cursor}");
     }
 }
+
+#[tokio::test]
+async fn search_pages_by_number_are_the_pages_by_cursor() {
+    let app = spawn_app().await;
+    let query = "query($page: Int, $after: String) { search(query: \"trafficking\", first: 7, page: $page, after: $after) { totalHits hits { cursor record { ... on Law { recordId } ... on Practice { recordId } ... on Case { recordId } } } } }";
+    let ids = |data: &Value| -> Vec<String> {
+        data["search"]["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["record"]["recordId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = app.data(query, json!({ "page": 1 })).await;
+    assert!(
+        first["search"]["totalHits"].as_i64().unwrap() > 14,
+        "enough hits for three pages"
+    );
+    let cursor = first["search"]["hits"][6]["cursor"].clone();
+    let by_cursor = app.data(query, json!({ "after": cursor })).await;
+    let by_number = app.data(query, json!({ "page": 2 })).await;
+    assert_eq!(ids(&by_number), ids(&by_cursor));
+    assert_eq!(ids(&by_number).len(), 7);
+    assert!(ids(&by_number).iter().all(|id| !ids(&first).contains(id)));
+
+    for variables in [json!({ "page": 0 }), json!({ "page": 2, "after": cursor })] {
+        let answer = app.gql(query, variables.clone()).await;
+        assert_eq!(error_codes(&answer), ["BAD_USER_INPUT"], "{variables}");
+    }
+}

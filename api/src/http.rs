@@ -124,10 +124,24 @@ async fn execute(
     response_type: ResponseType,
     cacheable: bool,
 ) -> Response {
-    let response = state
+    let mut response = state
         .schema
         .execute(request_data(request, state.store.clone()))
         .await;
+    // async-graphql answers a few request errors (an unknown or missing operation name) before
+    // any extension runs; they get their code here.
+    for err in &mut response.errors {
+        let coded = err
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if !coded {
+            err.extensions.get_or_insert_with(Default::default).set(
+                "code",
+                async_graphql::Value::from(ErrorCode::BadRequest.as_str()),
+            );
+        }
+    }
     let failed_before_execution = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| {
@@ -219,6 +233,36 @@ async fn post_graphql(
     Ok(execute(&state, request, response_type, false).await)
 }
 
+/// Reads a GET request's parameters as the GraphQL-over-HTTP specification names them
+/// (`query`, `operationName`, `variables`, `extensions`). async-graphql's own parser expects
+/// `operation_name`, so it is not used.
+fn parse_get_request(raw: &str) -> Result<async_graphql::Request, String> {
+    #[derive(serde::Deserialize)]
+    struct Params {
+        #[serde(default)]
+        query: String,
+        #[serde(rename = "operationName")]
+        operation_name: Option<String>,
+        variables: Option<String>,
+        extensions: Option<String>,
+    }
+    let params: Params = serde_urlencoded::from_str(raw).map_err(|e| e.to_string())?;
+    let mut request = async_graphql::Request::new(params.query);
+    if let Some(name) = params.operation_name.filter(|n| !n.is_empty()) {
+        request = request.operation_name(name);
+    }
+    if let Some(vars) = params.variables.filter(|v| !v.is_empty()) {
+        let value: serde_json::Value =
+            serde_json::from_str(&vars).map_err(|e| format!("invalid variables: {e}"))?;
+        request = request.variables(async_graphql::Variables::from_json(value));
+    }
+    if let Some(ext) = params.extensions.filter(|v| !v.is_empty()) {
+        request.extensions =
+            serde_json::from_str(&ext).map_err(|e| format!("invalid extensions: {e}"))?;
+    }
+    Ok(request)
+}
+
 async fn get_graphql(
     state: AppState,
     headers: HeaderMap,
@@ -228,7 +272,7 @@ async fn get_graphql(
         Ok(t) => t,
         Err(response) => return Ok(response),
     };
-    let request = match async_graphql::http::parse_query_string(&raw_query) {
+    let request = match parse_get_request(&raw_query) {
         Ok(request) => request,
         Err(err) => {
             return Ok(error_response(

@@ -1,0 +1,294 @@
+// End-to-end test of the embed snippet in a real browser (Debian's headless Chromium, driven by
+// playwright-core; no browser download). The tipx server runs with the seed data; host pages
+// are served by a second server on another origin, as an NGO's site would be.
+//
+// Environment: TIPX_BIN (the tipx binary), TIPX_WIDGETS_DIR (built widgets), CHROMIUM (default
+// /usr/bin/chromium), E2E_ARTIFACTS (where screenshots go; default target/e2e).
+//
+// Every expected number and title is asked of the API over HTTP, never written down here.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import http from "node:http";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, "target");
+const tipxBin = process.env.TIPX_BIN || path.join(targetDir, "debug/tipx");
+const widgetsDir = process.env.TIPX_WIDGETS_DIR || path.join(root, "widgets/dist");
+const artifacts = process.env.E2E_ARTIFACTS || path.join(targetDir, "e2e");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+
+let server; // the tipx process
+let api; // e.g. http://127.0.0.1:PORT
+let host; // the host pages' server
+let hostOrigin; // e.g. http://localhost:PORT
+let browser;
+
+/** Starts tipx on a free port and resolves with its base URL, read from its start banner. */
+function startTipx() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tipx-e2e-"));
+  const child = spawn(tipxBin, ["serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--widgets-dir", widgetsDir], {
+    env: { ...process.env, TIPX__LOG__FILTER: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tipx did not start in 60 s:\n${log}`)), 60_000);
+    const read = (chunk) => {
+      log += chunk;
+      const m = log.match(/GraphQL\s+(http:\/\/[\d.]+:\d+)\/graphql/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => reject(new Error(`tipx exited (${code}):\n${log}`)));
+  });
+}
+
+/** Host pages: an NGO's site on another origin, each with its own Content-Security-Policy. */
+function hostPages() {
+  const loader = `<script type="module" src="${api}/widgets/tipx.js"></script>`;
+  // Hostile CSS: if it reached into the widget, the widget would be red, monospace and broken.
+  const hostile = `<style>* { color: rgb(255, 0, 0) !important; font-family: monospace !important; }
+    h3, li, button, input { display: none !important; } .tipx-hit { display: none !important; }</style>`;
+  const page = (csp, body) => ({
+    csp,
+    html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>NGO page</title>${hostile}</head>
+      <body><h1>Our partner's page</h1>${loader}${body}</body></html>`,
+  });
+  const allowWasm = `default-src 'self'; script-src ${api} 'wasm-unsafe-eval'; connect-src ${api}; style-src 'unsafe-inline'; frame-src ${api}`;
+  const noWasm = `default-src 'self'; script-src ${api}; connect-src ${api}; style-src 'unsafe-inline'; frame-src ${api}`;
+  return {
+    "/search.html": page(allowWasm, `<tipx-search page-size="5" lang="en"></tipx-search>`),
+    "/strict.html": page(noWasm, `<tipx-search country="NG" lock page-size="5" lang="en"></tipx-search>`),
+    "/cards.html": page(allowWasm, `<tipx-country code="NG" lang="en"></tipx-country><tipx-record record="PR01" lang="es"></tipx-record>`),
+  };
+}
+
+function startHost() {
+  const pages = hostPages();
+  const srv = http.createServer((req, res) => {
+    const p = pages[new URL(req.url, "http://x").pathname];
+    if (!p) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": p.csp });
+    res.end(p.html);
+  });
+  return new Promise((resolve) => srv.listen(0, "127.0.0.1", () => resolve(srv)));
+}
+
+async function gql(query, variables = {}) {
+  const res = await fetch(`${api}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return body.data;
+}
+
+const SEARCH = `query($q: String, $f: SearchFilterInput, $page: Int, $lang: String!) {
+  search(query: $q, filter: $f, first: 5, page: $page) {
+    totalHits
+    hits { highlight { title } }
+    facets(lang: $lang) { field values { value label count } }
+  }
+}`;
+
+/** What the API answers for a search, with titles as the browser shows them. */
+async function apiSearch(q, f = {}, page = 1, lang = "en") {
+  const { search } = await gql(SEARCH, { q, f, page, lang });
+  const unescape = (s) => s.replace(/<\/?em>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#x27;/g, "'").replace(/&amp;/g, "&");
+  return { ...search, titles: search.hits.map((h) => unescape(h.highlight.title)) };
+}
+
+const countOf = (text) => Number(text.replace(/[^\d]/g, ""));
+
+before(async () => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const started = await startTipx();
+  server = started.child;
+  api = started.url;
+  host = await startHost();
+  // localhost and 127.0.0.1 on different ports: a different origin from the API.
+  hostOrigin = `http://localhost:${host.address().port}`;
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  host?.close();
+  server?.kill();
+});
+
+async function openPage(pathname) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(`${hostOrigin}${pathname}`);
+  return { page, problems };
+}
+
+test("the search snippet on a foreign page: type, filter, page, switch language", async () => {
+  const { page, problems } = await openPage("/search.html");
+  const widget = page.locator("tipx-search");
+  const count = widget.locator(".tipx-count");
+
+  // First view: everything, with the API's total.
+  const all = await apiSearch(null);
+  await assert.doesNotReject(count.filter({ hasText: `Records found: ${all.totalHits}` }).waitFor());
+  assert.equal(await widget.getAttribute("data-tipx-mode"), "wasm");
+
+  // The host page's CSS does not reach into the widget.
+  const firstTitle = widget.locator(".tipx-hit-title").first();
+  assert.equal(await firstTitle.isVisible(), true);
+  const colour = await firstTitle.evaluate((e) => getComputedStyle(e).color);
+  assert.notEqual(colour, "rgb(255, 0, 0)");
+
+  // Type a query: after the pause, the API's total for it.
+  await widget.locator("input[type=search]").fill("forced labour");
+  const typed = await apiSearch("forced labour");
+  assert.ok(typed.totalHits > 5 && typed.totalHits < all.totalHits);
+  await count.filter({ hasText: `Records found: ${typed.totalHits}` }).waitFor();
+  assert.deepEqual(await widget.locator(".tipx-hit-title").allTextContents(), typed.titles);
+
+  // Select a facet value: the first record kind the API offers for this query.
+  const kind = typed.facets.find((f) => f.field === "KIND").values[0];
+  const box = widget.locator(`details[data-facet=kind] li`, { hasText: kind.label }).locator("input[type=checkbox]");
+  assert.equal(
+    await widget.locator(`details[data-facet=kind] li`, { hasText: kind.label }).textContent(),
+    `${kind.label} (${kind.count})`,
+  );
+  await box.check();
+  const filtered = await apiSearch("forced labour", { kinds: [kind.value] });
+  assert.equal(filtered.totalHits, kind.count, "the facet count foretold the total");
+  await count.filter({ hasText: `Records found: ${filtered.totalHits}` }).waitFor();
+  await widget.locator(".tipx-chip", { hasText: kind.label }).waitFor();
+
+  // Page 2: the API's second page, in order.
+  await widget.getByRole("button", { name: "Page 2", exact: true }).click();
+  const second = await apiSearch("forced labour", { kinds: [kind.value] }, 2);
+  await widget.locator("[aria-current=page]", { hasText: "2" }).waitFor();
+  await widget.locator("ol.tipx-hits[start='6']").waitFor();
+  assert.deepEqual(await widget.locator(".tipx-hit-title").allTextContents(), second.titles);
+
+  // Switch language: same query, filter and page; French words and labels.
+  await widget.evaluate((e) => e.setAttribute("lang", "fr"));
+  const french = await apiSearch("forced labour", { kinds: [kind.value] }, 2, "fr");
+  const frKind = french.facets.find((f) => f.field === "KIND").values.find((v) => v.value === kind.value);
+  await count.filter({ hasText: `Fiches trouvées : ${french.totalHits}` }).waitFor();
+  await widget.locator(".tipx-chip", { hasText: frKind.label }).waitFor();
+  assert.equal(await widget.locator("input[type=search]").inputValue(), "forced labour");
+  assert.equal(await widget.locator(".tipx-root").getAttribute("lang"), "fr");
+  assert.deepEqual(await widget.locator(".tipx-hit-title").allTextContents(), french.titles);
+
+  // Arabic reads right to left.
+  await widget.evaluate((e) => e.setAttribute("lang", "ar"));
+  await widget.locator(".tipx-root[dir=rtl]").waitFor();
+
+  await widget.evaluate((e) => e.setAttribute("lang", "en"));
+  await count.filter({ hasText: "Records found" }).waitFor();
+  await page.screenshot({ path: path.join(artifacts, "search-widget.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("every control is labelled and the keyboard reaches the search box with a visible focus", async () => {
+  const { page } = await openPage("/search.html");
+  const widget = page.locator("tipx-search");
+  await widget.locator(".tipx-hit").first().waitFor();
+  const unlabelled = await widget.evaluate((el) => {
+    const bad = [];
+    for (const c of el.shadowRoot.querySelectorAll("input, button, select")) {
+      const named = (c.labels && c.labels.length > 0) || c.getAttribute("aria-label") || c.textContent.trim();
+      if (!named) bad.push(c.outerHTML);
+    }
+    return bad;
+  });
+  assert.deepEqual(unlabelled, []);
+  await page.keyboard.press("Tab");
+  const focused = await widget.evaluate((el) => {
+    const f = el.shadowRoot.activeElement;
+    return f ? { id: f.id, outline: getComputedStyle(f).outlineStyle } : null;
+  });
+  assert.deepEqual(focused, { id: "tipx-q", outline: "solid" });
+  await page.close();
+});
+
+test("a page whose CSP forbids WebAssembly gets the same widget in an iframe", async () => {
+  const { page } = await openPage("/strict.html");
+  const widget = page.locator("tipx-search");
+  await page.waitForFunction(() => document.querySelector("tipx-search")?.dataset.tipxMode === "iframe");
+  const { search } = await gql(`{ search(filter: { countries: ["NG"] }) { totalHits } }`);
+  const frame = page.frameLocator("tipx-search >> iframe");
+  await frame.locator(".tipx-count", { hasText: `Records found: ${search.totalHits}` }).waitFor();
+  // The country filter is fixed: shown, with no button to remove it.
+  await frame.locator(".tipx-chip-fixed", { hasText: "Nigeria" }).waitFor();
+  assert.equal(await frame.locator(".tipx-chip button").count(), 0);
+  // The frame reported its height and the loader sized the iframe to it.
+  await page.waitForFunction(() => {
+    const f = document.querySelector("tipx-search").shadowRoot.querySelector("iframe");
+    return f && f.style.height !== "900px";
+  });
+  await page.screenshot({ path: path.join(artifacts, "search-widget-iframe.png"), fullPage: true });
+  await page.close();
+  assert.ok(widget);
+});
+
+test("the country profile and the record card show what the API holds", async () => {
+  const { page, problems } = await openPage("/cards.html");
+  const { country } = await gql(`{ country(code: "NG") { name recordCounts { laws practices cases } } }`);
+  const profile = page.locator("tipx-country");
+  await profile.locator(".tipx-title", { hasText: country.name }).waitFor();
+  for (const kind of ["laws", "practices", "cases"]) {
+    assert.equal(await profile.locator(`dd[data-count=${kind}]`).textContent(), String(country.recordCounts[kind]));
+  }
+  const { practice } = await gql(`{ practice(id: "PR01") { title sources { url } } }`);
+  const card = page.locator("tipx-record");
+  await card.locator(".tipx-title", { hasText: practice.title }).waitFor();
+  const hrefs = await card.locator(".tipx-list a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  assert.deepEqual(hrefs, practice.sources.map((s) => s.url));
+  // Spanish UI words on the card.
+  assert.match(await card.locator("h3").first().textContent(), /^Fuentes?$/);
+  await page.screenshot({ path: path.join(artifacts, "country-and-record.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a pinned version loads with its integrity hash, and a wrong hash is refused", async () => {
+  const manifest = await (await fetch(`${api}/widgets/manifest.json`)).json();
+  const file = `${manifest.version}/tipx.js`;
+  const sri = manifest.files[file].integrity;
+  const pinned = (integrity) => `<!doctype html><html><body>
+    <script type="module" src="${api}/widgets/${file}" integrity="${integrity}" crossorigin="anonymous"></script>
+    <tipx-record record="CA01"></tipx-record></body></html>`;
+  const page = await browser.newPage();
+  await page.route(`${hostOrigin}/pinned.html`, (route) => route.fulfill({ contentType: "text/html", body: pinned(sri) }));
+  await page.goto(`${hostOrigin}/pinned.html`);
+  await page.locator("tipx-record .tipx-title").waitFor();
+  await page.route(`${hostOrigin}/tampered.html`, (route) =>
+    route.fulfill({ contentType: "text/html", body: pinned("sha384-" + "A".repeat(64)) }));
+  await page.goto(`${hostOrigin}/tampered.html`);
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => customElements.get("tipx-record") === undefined), true);
+  await page.close();
+});
