@@ -107,7 +107,7 @@ impl CountryWidget {
         let laws = c.laws.nodes.iter().map(|l| {
             html! {
                 <li key={l.record_id.clone()} data-record={l.record_id.clone()}>
-                    <span class="tipx-item-title">{ l.title.clone() }</span>
+                    <span class="tipx-item-title" dir="auto">{ l.title.clone() }</span>
                     if let Some(y) = l.year_enacted { <span class="tipx-muted">{ format!(" · {}", fill(ui.enacted, y, "")) }</span> }
                     if let Some(s) = l.sources.first() { { " · " }{ source_link(&s.url, Some(ui.source)) } }
                 </li>
@@ -116,7 +116,7 @@ impl CountryWidget {
         let practices = c.latest_practices.hits.iter().filter_map(|h| match &h.record {
             PracticeHit::Practice(p) => Some(html! {
                 <li key={p.record_id.clone()} data-record={p.record_id.clone()}>
-                    <span class="tipx-item-title">{ p.title.clone() }</span>
+                    <span class="tipx-item-title" dir="auto">{ p.title.clone() }</span>
                     <span class="tipx-muted">{ format!(" · {}", p.lead_organisation) }</span>
                     if let Some(y) = p.start_year { <span class="tipx-muted">{ format!(" · {y}") }</span> }
                     if let Some(s) = p.sources.first() { { " · " }{ source_link(&s.url, Some(ui.source)) } }
@@ -127,7 +127,7 @@ impl CountryWidget {
         let cases = c.latest_cases.hits.iter().filter_map(|h| match &h.record {
             CaseHit::Case(k) => Some(html! {
                 <li key={k.record_id.clone()} data-record={k.record_id.clone()}>
-                    <span class="tipx-item-title">{ k.title.clone() }</span>
+                    <span class="tipx-item-title" dir="auto">{ k.title.clone() }</span>
                     <span class="tipx-muted">{ format!(" · {}", k.court_or_agency) }</span>
                     if let Some(y) = k.decision_year { <span class="tipx-muted">{ format!(" · {y}") }</span> }
                     if let Some(s) = k.sources.first() { { " · " }{ source_link(&s.url, Some(ui.source)) } }
@@ -146,7 +146,7 @@ impl CountryWidget {
         html! {
             <article class="tipx-card">
                 <header>
-                    <h2 class="tipx-title">{ c.name.clone() }</h2>
+                    <h2 class="tipx-title" dir="auto">{ c.name.clone() }</h2>
                     <p class="tipx-muted">{ format!("{} · {}", c.code, region) }</p>
                 </header>
                 <section aria-labelledby="tipx-counts">
@@ -212,7 +212,7 @@ impl Component for CountryWidget {
             Some(Ok((data, labels))) => self.view_profile(ctx, data, labels),
         };
         html! {
-            <div class="tipx-root tipx-country" dir={lang.dir()} lang={lang.code()} aria-busy={self.state.is_none().to_string()}>
+            <div key={lang.code()} class="tipx-root tipx-country" dir={lang.dir()} lang={lang.code()} aria-busy={self.state.is_none().to_string()}>
                 { body }
                 { footer(lang) }
             </div>

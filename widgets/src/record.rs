@@ -144,10 +144,10 @@ pub fn card_view(props: &CardProps) -> Html {
         <article class="tipx-card" data-record={card.record_id.clone()}>
             <header>
                 { kind_badge(&card.kind, labels.get("recordKinds", &card.kind)) }
-                <h2 class="tipx-title">{ card.title.clone() }</h2>
-                <p class="tipx-meta tipx-muted">{ format!("{} · {}", card.place, card.record_id) }</p>
+                <h2 class="tipx-title" dir="auto">{ card.title.clone() }</h2>
+                <p class="tipx-meta tipx-muted" dir="auto">{ format!("{} · {}", card.place, card.record_id) }</p>
             </header>
-            <p class="tipx-summary">{ card.summary.clone() }</p>
+            <p class="tipx-summary" dir="auto">{ card.summary.clone() }</p>
             <dl class="tipx-facts">{ for facts }{ for tags }</dl>
             <section>
                 <h3>{ if card.sources.len() == 1 { ui.source } else { ui.sources } }</h3>
@@ -254,7 +254,7 @@ impl Component for RecordWidget {
             }
         };
         html! {
-            <div class="tipx-root tipx-record" dir={lang.dir()} lang={lang.code()} aria-busy={self.state.is_none().to_string()}>
+            <div key={lang.code()} class="tipx-root tipx-record" dir={lang.dir()} lang={lang.code()} aria-busy={self.state.is_none().to_string()}>
                 { body }
                 { footer(lang) }
             </div>

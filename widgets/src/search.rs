@@ -228,7 +228,10 @@ impl SearchWidget {
                             <input type="checkbox" id={id.clone()} checked={self.filters.is_selected(key, &v.value)} {onchange} />
                             <label for={id}>
                                 { v.label.clone() }
-                                <span class="tipx-count-badge">{ format!(" ({})", v.count) }</span>
+                                { " " }
+                                // A number in a pill, not in parentheses: Chromium reused the
+                                // mirrored "(n)" of a right-to-left view after a switch back.
+                                <span class="tipx-count-badge">{ v.count }</span>
                             </label>
                         </li>
                     }
@@ -390,10 +393,10 @@ impl SearchWidget {
                 <article>
                     <header>
                         { kind_badge(&kind, &kind_label) }
-                        <h3 class="tipx-hit-title">{ highlighted(&hit.highlight.title) }</h3>
+                        <h3 class="tipx-hit-title" dir="auto">{ highlighted(&hit.highlight.title) }</h3>
                     </header>
-                    <p class="tipx-meta tipx-muted">{ meta.join(" · ") }</p>
-                    <p class="tipx-summary">{ highlighted(&hit.highlight.summary) }</p>
+                    <p class="tipx-meta tipx-muted" dir="auto">{ meta.join(" · ") }</p>
+                    <p class="tipx-summary" dir="auto">{ highlighted(&hit.highlight.summary) }</p>
                     if let Some((url, title)) = &source {
                         <p class="tipx-source">{ source_link(url, title.as_deref()) }</p>
                     }
@@ -616,8 +619,10 @@ impl Component for SearchWidget {
                 },
             }
         };
+        // Keyed by language: a new language builds a new tree, so the browser lays out every
+        // text run in the new direction (Chromium kept some runs right-to-left otherwise).
         html! {
-            <div class="tipx-root tipx-search" dir={lang.dir()} lang={lang.code()}>
+            <div key={lang.code()} class="tipx-root tipx-search" dir={lang.dir()} lang={lang.code()}>
                 <form role="search" class="tipx-searchbox" {onsubmit}>
                     <label for="tipx-q">{ ui.search_label }</label>
                     <input id="tipx-q" type="search" value={self.query.clone()} placeholder={ui.search_placeholder}
