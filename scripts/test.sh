@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, unit tests, integration tests against the real server, the
-# search contract (embedded index always; Meilisearch too when one is available), and the seed
-# check. Needs only the Rust toolchain; installs what else it needs.
+# Runs every test: formatting, lints, unit tests, integration tests against the real server, the
+# search contract (embedded index always; Meilisearch too when one is available), the seed
+# check, the widgets' component tests in headless Chromium and the end-to-end test of the embed
+# snippet. Needs only the Rust toolchain; installs what else it needs: the wasm target,
+# wasm-bindgen-cli, wasm-opt (scripts/build-widgets.sh), Debian's chromium and chromium-driver,
+# and playwright-core from npm (no browser download).
 #
 # Meilisearch: set MEILI_URL (and MEILI_KEY) to test against a running server, or put a
 # `meilisearch` binary on PATH (or set MEILI_BIN) and this script starts one on loopback with a
@@ -19,9 +22,30 @@ else
   echo "rustfmt is not installed; skipping the format check (rustup component add rustfmt)"
 fi
 
-step "lints (cargo clippy, warnings are errors)"
+step "browser for the widget tests (Debian's chromium and chromium-driver)"
+if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+  echo "found $(chromium --version 2>/dev/null | head -1)"
+else
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q chromium chromium-driver >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium chromium-driver >/dev/null; }
+  echo "installed $(chromium --version 2>/dev/null | head -1)"
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "npm is needed for the end-to-end test (playwright-core) and wasm-opt; installing Debian's nodejs and npm"
+  sudo=""; if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get install -y -q nodejs npm >/dev/null
+fi
+
+step "widgets (wasm32, wasm-bindgen, wasm-opt)"
+bash scripts/build-widgets.sh
+
+step "lints (cargo clippy, warnings are errors; the widgets also for wasm32)"
 if cargo clippy --version >/dev/null 2>&1; then
   cargo clippy --locked --workspace --all-targets -- -D warnings
+  cargo clippy --locked -p tipx-widgets --target wasm32-unknown-unknown --all-targets -- -D warnings
 else
   echo "clippy is not installed; skipping lints (rustup component add clippy)"
 fi
@@ -34,9 +58,13 @@ step "seed check on the real seed files (tipx seed --check)"
 
 meili_pid=""
 meili_dir=""
+tipx_pid=""
+tipx_dir=""
 cleanup() {
   if [ -n "$meili_pid" ]; then kill "$meili_pid" 2>/dev/null || true; wait "$meili_pid" 2>/dev/null || true; fi
   if [ -n "$meili_dir" ]; then rm -rf "$meili_dir"; fi
+  if [ -n "$tipx_pid" ]; then kill "$tipx_pid" 2>/dev/null || true; wait "$tipx_pid" 2>/dev/null || true; fi
+  if [ -n "$tipx_dir" ]; then rm -rf "$tipx_dir"; fi
 }
 trap cleanup EXIT
 
@@ -72,3 +100,29 @@ fi
 
 step "unit and integration tests"
 cargo test --locked --workspace
+
+step "widget component tests (wasm-bindgen-test in headless Chromium, against a running tipx)"
+tipx_dir=$(mktemp -d)
+"${CARGO_TARGET_DIR:-target}/debug/tipx" serve --addr 127.0.0.1:0 --data-dir "$tipx_dir/data" \
+  --widgets-dir widgets/dist >"$tipx_dir/log" 2>&1 &
+tipx_pid=$!
+api=""
+for _ in $(seq 1 300); do
+  api=$(grep -oE 'GraphQL +http://[0-9.]+:[0-9]+/graphql' "$tipx_dir/log" 2>/dev/null | awk '{print $2}' || true)
+  if [ -n "$api" ]; then break; fi
+  sleep 0.1
+done
+if [ -z "$api" ]; then echo "tipx did not start; its log:"; cat "$tipx_dir/log"; exit 1; fi
+echo "tipx for the component tests: $api"
+CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+TIPX_TEST_API="$api" \
+  cargo test --locked -p tipx-widgets --target wasm32-unknown-unknown --test web
+
+step "end-to-end: the embed snippet on a page of another origin, in headless Chromium"
+(cd tests/e2e && npm ci --no-audit --no-fund --silent)
+export E2E_ARTIFACTS="${E2E_ARTIFACTS:-${CARGO_TARGET_DIR:-target}/e2e}"
+target_abs=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
+TIPX_BIN="$target_abs/debug/tipx" TIPX_WIDGETS_DIR="$PWD/widgets/dist" \
+  node --test tests/e2e/widgets.e2e.mjs
+echo "screenshots (artifacts of this run): $(ls "$E2E_ARTIFACTS"/*.png | tr '\n' ' ')"

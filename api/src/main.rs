@@ -180,7 +180,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let app = Application::build(settings).await?;
             let addr = app.addr();
             tracing::info!(%addr, "listening");
-            eprintln!("TIP Exchange is running:\n  GraphQL   http://{addr}/graphql\n  GraphiQL  http://{addr}/graphiql\n  Health    http://{addr}/health\nPress Ctrl-C to stop.");
+            eprintln!("TIP Exchange is running:\n  Widgets   http://{addr}/ (demo page with every widget and its snippet)\n  GraphQL   http://{addr}/graphql\n  GraphiQL  http://{addr}/graphiql\n  Health    http://{addr}/health\nPress Ctrl-C to stop.");
             app.run().await;
             Ok(ExitCode::SUCCESS)
         }
