@@ -57,19 +57,22 @@ function startTipx() {
 function hostPages() {
   const loader = `<script type="module" src="${api}/widgets/tipx.js"></script>`;
   // Hostile CSS: if it reached into the widget, the widget would be red, monospace and broken.
-  const hostile = `<style>* { color: rgb(255, 0, 0) !important; font-family: monospace !important; }
+  const hostile = `<style nonce="n0nce">* { color: rgb(255, 0, 0) !important; font-family: monospace !important; }
     h3, li, button, input { display: none !important; } .tipx-hit { display: none !important; }</style>`;
   const page = (csp, body) => ({
     csp,
     html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>NGO page</title>${hostile}</head>
       <body><h1>Our partner's page</h1>${loader}${body}</body></html>`,
   });
-  const allowWasm = `default-src 'self'; script-src ${api} 'wasm-unsafe-eval'; connect-src ${api}; style-src 'unsafe-inline'; frame-src ${api}`;
-  const noWasm = `default-src 'self'; script-src ${api}; connect-src ${api}; style-src 'unsafe-inline'; frame-src ${api}`;
+  // Strict policies, as a careful NGO would set: no inline styles or scripts (the page's own
+  // style element has a nonce), so a widget that needed them would break here.
+  const allowWasm = `default-src 'self'; script-src ${api} 'wasm-unsafe-eval'; connect-src ${api}; style-src 'nonce-n0nce'; frame-src ${api}`;
+  const noWasm = `default-src 'self'; script-src ${api}; connect-src ${api}; style-src 'nonce-n0nce'; frame-src ${api}`;
   return {
     "/search.html": page(allowWasm, `<tipx-search page-size="5" lang="en"></tipx-search>`),
     "/strict.html": page(noWasm, `<tipx-search country="NG" lock page-size="5" lang="en"></tipx-search>`),
-    "/cards.html": page(allowWasm, `<tipx-country code="NG" lang="en"></tipx-country><tipx-record record="PR01" lang="es"></tipx-record>`),
+    "/cards.html": page(allowWasm, `<tipx-country code="NG" lang="en"></tipx-country><tipx-record record="PR01" lang="es"></tipx-record>
+      <div lang="ru"><tipx-record id="inherits" record="CA01"></tipx-record></div>`),
   };
 }
 
@@ -228,6 +231,36 @@ test("the search snippet on a foreign page: type, filter, page, switch language"
   await page.close();
 });
 
+/** Text in the widget whose contrast with its background is below 4.5:1 (WCAG 2.1 AA). */
+function contrastProblems(widget) {
+  return widget.evaluate((el) => {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (e) => {
+      for (let n = e; n; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
+        const c = rgb(getComputedStyle(n).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const bad = [];
+    let checked = 0;
+    for (const e of el.shadowRoot.querySelectorAll("*")) {
+      const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || e.closest(".tipx-visually-hidden")) continue;
+      const fg = lum(rgb(getComputedStyle(e).color));
+      const bg = lum(background(e));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      checked += 1;
+      if (ratio < 4.5) bad.push(`${e.className || e.localName}: ${ratio.toFixed(2)}`);
+    }
+    return { bad, checked };
+  });
+}
+
 test("every control is labelled and the keyboard reaches the search box with a visible focus", async () => {
   const { page } = await openPage("/search.html");
   const widget = page.locator("tipx-search");
@@ -241,6 +274,15 @@ test("every control is labelled and the keyboard reaches the search box with a v
     return bad;
   });
   assert.deepEqual(unlabelled, []);
+  // Text contrast is at least 4.5:1 (WCAG 2.1 AA) for every piece of text in the widget.
+  const low = await contrastProblems(widget);
+  assert.deepEqual(low.bad, []);
+  assert.ok(low.checked > 30, `only ${low.checked} text elements checked`);
+  // Theming reaches into the shadow root through the custom properties, and the check above
+  // does catch a colour too pale for its background.
+  await widget.evaluate((el) => el.style.setProperty("--tipx-muted", "#bbbbbb"));
+  const pale = await contrastProblems(widget);
+  assert.ok(pale.bad.some((b) => b.startsWith("tipx-meta")), JSON.stringify(pale.bad));
   await page.keyboard.press("Tab");
   const focused = await widget.evaluate((el) => {
     const f = el.shadowRoot.activeElement;
@@ -279,12 +321,17 @@ test("the country profile and the record card show what the API holds", async ()
     assert.equal(await profile.locator(`dd[data-count=${kind}]`).textContent(), String(country.recordCounts[kind]));
   }
   const { practice } = await gql(`{ practice(id: "PR01") { title sources { url } } }`);
-  const card = page.locator("tipx-record");
+  const card = page.locator("tipx-record[record=PR01]");
   await card.locator(".tipx-title", { hasText: practice.title }).waitFor();
   const hrefs = await card.locator(".tipx-list a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
   assert.deepEqual(hrefs, practice.sources.map((s) => s.url));
   // Spanish UI words on the card.
   assert.match(await card.locator("h3").first().textContent(), /^Fuentes?$/);
+  // A widget without `lang` takes its ancestor's: Russian here.
+  const inherits = page.locator("#inherits");
+  await inherits.locator(".tipx-title").waitFor();
+  assert.equal(await inherits.locator(".tipx-root").getAttribute("lang"), "ru");
+  assert.match(await inherits.locator("h3").first().textContent(), /^Источник(и)?$/);
   await page.screenshot({ path: path.join(artifacts, "country-and-record.png"), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

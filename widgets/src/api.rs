@@ -34,143 +34,32 @@ pub type CaseType = String;
 pub type PartyStatus = String;
 pub type SearchSort = String;
 
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema/schema.graphql",
-    extern_enums(
-        "RecordKind",
-        "FacetField",
-        "TraffickingForm",
-        "TargetGroup",
-        "Sector",
-        "Pillar",
-        "SdgTarget",
-        "EvaluationDesign",
-        "LawInstrumentType",
-        "OrganisationType",
-        "CaseType",
-        "PartyStatus",
-        "SearchSort"
-    ),
-    query_path = "queries/search.graphql",
-    response_derives = "Debug, Clone, PartialEq"
-)]
-pub struct SearchRecords;
+/// One typed query per operation, each checked against the schema when the crate compiles.
+macro_rules! queries {
+    ($($name:ident from $file:tt;)+) => {$(
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema/schema.graphql",
+            query_path = $file,
+            extern_enums(
+                "RecordKind", "FacetField", "TraffickingForm", "TargetGroup", "Sector", "Pillar",
+                "SdgTarget", "EvaluationDesign", "LawInstrumentType", "OrganisationType",
+                "CaseType", "PartyStatus", "SearchSort"
+            ),
+            response_derives = "Debug, Clone, PartialEq"
+        )]
+        pub struct $name;
+    )+};
+}
 
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema/schema.graphql",
-    extern_enums(
-        "RecordKind",
-        "FacetField",
-        "TraffickingForm",
-        "TargetGroup",
-        "Sector",
-        "Pillar",
-        "SdgTarget",
-        "EvaluationDesign",
-        "LawInstrumentType",
-        "OrganisationType",
-        "CaseType",
-        "PartyStatus",
-        "SearchSort"
-    ),
-    query_path = "queries/taxonomy.graphql",
-    response_derives = "Debug, Clone, PartialEq"
-)]
-pub struct Taxonomy;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema/schema.graphql",
-    extern_enums(
-        "RecordKind",
-        "FacetField",
-        "TraffickingForm",
-        "TargetGroup",
-        "Sector",
-        "Pillar",
-        "SdgTarget",
-        "EvaluationDesign",
-        "LawInstrumentType",
-        "OrganisationType",
-        "CaseType",
-        "PartyStatus",
-        "SearchSort"
-    ),
-    query_path = "queries/country.graphql",
-    response_derives = "Debug, Clone, PartialEq"
-)]
-pub struct CountryProfile;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema/schema.graphql",
-    extern_enums(
-        "RecordKind",
-        "FacetField",
-        "TraffickingForm",
-        "TargetGroup",
-        "Sector",
-        "Pillar",
-        "SdgTarget",
-        "EvaluationDesign",
-        "LawInstrumentType",
-        "OrganisationType",
-        "CaseType",
-        "PartyStatus",
-        "SearchSort"
-    ),
-    query_path = "queries/record.graphql",
-    response_derives = "Debug, Clone, PartialEq"
-)]
-pub struct LawCard;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema/schema.graphql",
-    extern_enums(
-        "RecordKind",
-        "FacetField",
-        "TraffickingForm",
-        "TargetGroup",
-        "Sector",
-        "Pillar",
-        "SdgTarget",
-        "EvaluationDesign",
-        "LawInstrumentType",
-        "OrganisationType",
-        "CaseType",
-        "PartyStatus",
-        "SearchSort"
-    ),
-    query_path = "queries/record.graphql",
-    response_derives = "Debug, Clone, PartialEq"
-)]
-pub struct PracticeCard;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema/schema.graphql",
-    extern_enums(
-        "RecordKind",
-        "FacetField",
-        "TraffickingForm",
-        "TargetGroup",
-        "Sector",
-        "Pillar",
-        "SdgTarget",
-        "EvaluationDesign",
-        "LawInstrumentType",
-        "OrganisationType",
-        "CaseType",
-        "PartyStatus",
-        "SearchSort"
-    ),
-    query_path = "queries/record.graphql",
-    response_derives = "Debug, Clone, PartialEq"
-)]
-pub struct CaseCard;
+queries! {
+    SearchRecords from "queries/search.graphql";
+    Taxonomy from "queries/taxonomy.graphql";
+    CountryProfile from "queries/country.graphql";
+    LawCard from "queries/record.graphql";
+    PracticeCard from "queries/record.graphql";
+    CaseCard from "queries/record.graphql";
+}
 
 /// A failed request: the API's error code (or `NETWORK`) and its message.
 #[derive(Clone, Debug, PartialEq, Eq)]

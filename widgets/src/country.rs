@@ -6,55 +6,41 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::api::{self, country_profile, ApiError, CountryProfile, Labels};
-use crate::common::{error_box, footer, source_link};
-use crate::config::CountryConfig;
+use crate::common::source_link;
+use crate::config::{Common, CountryConfig};
 use crate::i18n::fill;
+use crate::remote::{Remote, RemoteProps, RemoteWidget};
 
 type Data = country_profile::ResponseData;
-/// What a load gives: the profile and the labels of the widget's language.
-type Loaded = Result<(Rc<Data>, Rc<Labels>), ApiError>;
 type PracticeHit = country_profile::CountryProfileCountryLatestPracticesHitsRecord;
 type CaseHit = country_profile::CountryProfileCountryLatestCasesHitsRecord;
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct CountryProps {
-    pub config: CountryConfig,
-}
+/// The country profile.
+pub struct Country;
 
-pub enum Msg {
-    Loaded(Loaded),
-    Retry,
-}
+pub type CountryWidget = RemoteWidget<Country>;
+pub type CountryProps = RemoteProps<CountryConfig>;
 
-pub struct CountryWidget {
-    state: Option<Loaded>,
-}
+impl Remote for Country {
+    type Config = CountryConfig;
+    type Data = Data;
+    const CLASS: &'static str = "tipx-country";
 
-impl CountryWidget {
-    fn fetch(&mut self, ctx: &Context<Self>) {
-        self.state = None;
-        let config = ctx.props().config.clone();
-        ctx.link().send_future(async move {
-            let endpoint = &config.common.endpoint;
-            let data = api::run::<CountryProfile>(
-                endpoint,
-                country_profile::Variables {
-                    code: config.code.clone(),
-                },
-            )
-            .await;
-            let result = match data {
-                Ok(data) => api::labels(endpoint, config.common.lang)
-                    .await
-                    .map(|labels| (Rc::new(data), labels)),
-                Err(e) => Err(e),
-            };
-            Msg::Loaded(result)
-        });
+    fn common(config: &CountryConfig) -> &Common {
+        &config.common
     }
 
-    fn view_profile(&self, ctx: &Context<Self>, data: &Data, labels: &Labels) -> Html {
-        let config = &ctx.props().config;
+    async fn load(config: CountryConfig) -> Result<(Rc<Data>, Rc<Labels>), ApiError> {
+        let endpoint = &config.common.endpoint;
+        let variables = country_profile::Variables {
+            code: config.code.clone(),
+        };
+        let data = api::run::<CountryProfile>(endpoint, variables).await?;
+        let labels = api::labels(endpoint, config.common.lang).await?;
+        Ok((Rc::new(data), labels))
+    }
+
+    fn view(config: &CountryConfig, data: &Rc<Data>, labels: &Rc<Labels>) -> Html {
         let lang = config.common.lang;
         let ui = lang.ui();
         let c = &data.country;
@@ -177,45 +163,6 @@ impl CountryWidget {
                     { list(cases.collect()) }
                 </section>
             </article>
-        }
-    }
-}
-
-impl Component for CountryWidget {
-    type Message = Msg;
-    type Properties = CountryProps;
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let mut widget = CountryWidget { state: None };
-        widget.fetch(ctx);
-        widget
-    }
-
-    fn changed(&mut self, ctx: &Context<Self>, _old: &Self::Properties) -> bool {
-        self.fetch(ctx);
-        true
-    }
-
-    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
-        match msg {
-            Msg::Loaded(result) => self.state = Some(result),
-            Msg::Retry => self.fetch(ctx),
-        }
-        true
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let lang = ctx.props().config.common.lang;
-        let body = match &self.state {
-            None => html! { <p class="tipx-muted" role="status">{ lang.ui().loading }</p> },
-            Some(Err(e)) => error_box(lang, e, Some(ctx.link().callback(|_| Msg::Retry))),
-            Some(Ok((data, labels))) => self.view_profile(ctx, data, labels),
-        };
-        html! {
-            <div key={lang.code()} class="tipx-root tipx-country" dir={lang.dir()} lang={lang.code()} aria-busy={self.state.is_none().to_string()}>
-                { body }
-                { footer(lang) }
-            </div>
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod country;
 pub mod highlight;
 pub mod i18n;
 pub mod record;
+pub mod remote;
 pub mod search;
 
 use wasm_bindgen::prelude::*;

@@ -1,13 +1,15 @@
 //! `<tipx-record>`: one law, practice or case as a card.
 
+use std::future::Future;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::api::{self, case_card, law_card, practice_card, ApiError, Labels};
-use crate::common::{error_box, footer, kind_badge, source_link};
-use crate::config::{RecordConfig, RecordKind};
+use crate::common::{kind_badge, source_link};
+use crate::config::{Common, RecordConfig, RecordKind};
 use crate::i18n::Lang;
+use crate::remote::{Remote, RemoteProps, RemoteWidget};
 
 /// What a card shows, whatever the kind of record.
 #[derive(Clone, Debug, PartialEq)]
@@ -159,24 +161,34 @@ pub fn card_view(props: &CardProps) -> Html {
     }
 }
 
-/// What a load gives: the card and the labels of the widget's language.
-type Loaded = Result<(Rc<Card>, Rc<Labels>), ApiError>;
+/// The record card.
+pub struct Record;
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct RecordProps {
-    pub config: RecordConfig,
+pub type RecordWidget = RemoteWidget<Record>;
+pub type RecordProps = RemoteProps<RecordConfig>;
+
+impl Remote for Record {
+    type Config = RecordConfig;
+    type Data = Card;
+    const CLASS: &'static str = "tipx-record";
+
+    fn common(config: &RecordConfig) -> &Common {
+        &config.common
+    }
+
+    fn load(
+        config: RecordConfig,
+    ) -> impl Future<Output = Result<(Rc<Card>, Rc<Labels>), ApiError>> + 'static {
+        load(config)
+    }
+
+    fn view(config: &RecordConfig, card: &Rc<Card>, labels: &Rc<Labels>) -> Html {
+        let lang = config.common.lang;
+        html! { <CardView card={card.clone()} labels={labels.clone()} {lang} /> }
+    }
 }
 
-pub enum Msg {
-    Loaded(Loaded),
-    Retry,
-}
-
-pub struct RecordWidget {
-    state: Option<Loaded>,
-}
-
-async fn load(config: RecordConfig) -> Loaded {
+async fn load(config: RecordConfig) -> Result<(Rc<Card>, Rc<Labels>), ApiError> {
     let endpoint = &config.common.endpoint;
     let lang = config.common.lang;
     let id = config.id.clone();
@@ -208,56 +220,4 @@ async fn load(config: RecordConfig) -> Loaded {
     };
     let labels = api::labels(endpoint, lang).await?;
     Ok((Rc::new(card), labels))
-}
-
-impl RecordWidget {
-    fn fetch(&mut self, ctx: &Context<Self>) {
-        self.state = None;
-        let config = ctx.props().config.clone();
-        ctx.link()
-            .send_future(async move { Msg::Loaded(load(config).await) });
-    }
-}
-
-impl Component for RecordWidget {
-    type Message = Msg;
-    type Properties = RecordProps;
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let mut widget = RecordWidget { state: None };
-        widget.fetch(ctx);
-        widget
-    }
-
-    fn changed(&mut self, ctx: &Context<Self>, _old: &Self::Properties) -> bool {
-        self.fetch(ctx);
-        true
-    }
-
-    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
-        match msg {
-            Msg::Loaded(result) => self.state = Some(result),
-            Msg::Retry => self.fetch(ctx),
-        }
-        true
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let lang = ctx.props().config.common.lang;
-        let body = match &self.state {
-            None => html! { <p class="tipx-muted" role="status">{ lang.ui().loading }</p> },
-            // A missing record will not appear by retrying.
-            Some(Err(e)) if e.code == "NOT_FOUND" => error_box(lang, e, None),
-            Some(Err(e)) => error_box(lang, e, Some(ctx.link().callback(|_| Msg::Retry))),
-            Some(Ok((card, labels))) => {
-                html! { <CardView card={card.clone()} labels={labels.clone()} {lang} /> }
-            }
-        };
-        html! {
-            <div key={lang.code()} class="tipx-root tipx-record" dir={lang.dir()} lang={lang.code()} aria-busy={self.state.is_none().to_string()}>
-                { body }
-                { footer(lang) }
-            </div>
-        }
-    }
 }

@@ -296,3 +296,42 @@ async fn live_widgets_in_arabic_read_right_to_left() {
         assert_eq!(cell.text_content().unwrap(), label, "{id}");
     }
 }
+
+#[wasm_bindgen_test]
+async fn an_unreachable_api_shows_an_error_with_its_code_and_a_retry_button() {
+    let root = test_root();
+    // Port 9 (discard) on loopback: nothing answers there.
+    let _widget = tipx_widgets::mount(
+        "search",
+        root.clone(),
+        r#"{"api":"http://127.0.0.1:9/graphql","lang":"es"}"#,
+    )
+    .unwrap();
+    until("the error shows", || {
+        root.query_selector("[role=alert]").unwrap().is_some()
+    })
+    .await;
+    let message = text(&root, "[role=alert]");
+    assert!(message.contains("NETWORK"), "{message}");
+    assert!(message.starts_with("No se pudieron cargar"), "{message}");
+    let retry = root
+        .query_selector("[role=alert] button")
+        .unwrap()
+        .expect("a retry button");
+    assert_eq!(retry.text_content().unwrap(), Lang::Es.ui().retry);
+}
+
+#[wasm_bindgen_test]
+async fn live_search_with_no_match_says_so() {
+    let root = test_root();
+    let attrs = format!(r#"{{"api":"{}","q":"zzqxv wvqzz","lang":"zh"}}"#, api());
+    let _widget = tipx_widgets::mount("search", root.clone(), &attrs).unwrap();
+    assert_eq!(api_total("zzqxv wvqzz").await, 0);
+    until("the empty state shows", || {
+        root.query_selector(".tipx-empty").unwrap().is_some()
+    })
+    .await;
+    assert_eq!(text(&root, ".tipx-empty"), Lang::Zh.ui().no_results);
+    assert_eq!(count_in(&text(&root, ".tipx-count")), 0);
+    assert!(root.query_selector(".tipx-pages").unwrap().is_none());
+}
