@@ -292,4 +292,12 @@ async fn the_home_page_shows_each_widget_with_its_snippet_and_the_pinned_version
     );
     assert!(home.contains("wasm-unsafe-eval"));
     assert!(home.contains("--tipx-accent"));
+    // The icon browsers ask for on every page gets an empty answer, not an error.
+    let icon = app
+        .client
+        .get(app.url("/favicon.ico"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(icon.status(), 204);
 }

@@ -518,6 +518,11 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .and(warp::path::tail())
         .and(warp::header::headers_cloned())
         .and_then(widget_file);
+    // Browsers ask for it on every page; "no content" keeps their consoles quiet.
+    let favicon = warp::path("favicon.ico")
+        .and(warp::path::end())
+        .and(warp::get())
+        .map(|| warp::reply::with_status(warp::reply(), StatusCode::NO_CONTENT).into_response());
     let index = warp::path::end()
         .and(warp::get())
         .and(with_state.clone())
@@ -543,6 +548,8 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .or(metrics)
         .unify()
         .or(widgets)
+        .unify()
+        .or(favicon)
         .unify()
         .or(index)
         .unify()

@@ -303,7 +303,7 @@ pub static RU: Ui = Ui {
     facet_target_groups: "Целевая группа",
     facet_pillars: "Направление (4P)",
     year_from: "С года",
-    year_to: "По год",
+    year_to: "До года",
     active_filters: "Выбранные фильтры",
     remove_filter: "Убрать фильтр: {x}",
     clear_all: "Сбросить все",
