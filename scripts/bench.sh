@@ -5,7 +5,8 @@
 #   bash scripts/bench.sh                      # embedded search index
 #   MEILI_URL=http://127.0.0.1:7700 MEILI_KEY=… bash scripts/bench.sh   # through Meilisearch
 #
-# Needs wrk (installed from Debian's packages when missing and running as root).
+# Needs wrk (installed from Debian's packages when missing and running as root). When the
+# widgets are built and Chromium is installed, it also times the search widget's first results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
@@ -23,7 +24,7 @@ fi
 cargo build --release --locked -p tipx-api
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-args=(serve --addr "127.0.0.1:$port" --data-dir "$data")
+args=(serve --addr "127.0.0.1:$port" --data-dir "$data" --widgets-dir widgets/dist)
 if [ -n "${MEILI_URL:-}" ]; then
   export TIPX__SEARCH__MEILI_URL="$MEILI_URL" TIPX__SEARCH__MEILI_KEY="${MEILI_KEY:-}"
   export TIPX__SEARCH__MEILI_INDEX="tipx-bench-$$"
@@ -62,3 +63,13 @@ run "list: practices in a region with countries (store, DataLoaders)" \
   '{ practices(filter: { regions: ["002"] }, first: 50) { totalCount nodes { title countries { name region { name } } } } }'
 run "lookup: country profile" \
   '{ country(code: "NG") { name treatyStatus { instrumentId status } laws { totalCount } practices { totalCount } cases { totalCount } } }'
+
+if [ -d widgets/dist ] && command -v chromium >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  echo
+  echo "--- widget: first results in headless Chromium (tests/e2e/bench-widgets.mjs)"
+  (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+  node tests/e2e/bench-widgets.mjs "http://127.0.0.1:$port"
+else
+  echo
+  echo "(widget timing skipped: needs widgets/dist, chromium and npm; bash scripts/test.sh installs them)"
+fi
