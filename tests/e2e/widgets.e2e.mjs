@@ -351,3 +351,19 @@ test("a pinned version loads with its integrity hash, and a wrong hash is refuse
   assert.equal(await page.evaluate(() => customElements.get("tipx-record") === undefined), true);
   await page.close();
 });
+
+test("the iframe snippet works on its own, for pages that allow no script from the server", async () => {
+  const { practice } = await gql(`{ practice(id: "PR01") { title } }`);
+  const page = await browser.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(m.text());
+  });
+  await page.goto(`${api}/widgets/frame.html?widget=record&record=PR01&lang=fr`);
+  await page.locator("tipx-record .tipx-title", { hasText: practice.title }).waitFor();
+  assert.equal(await page.locator("tipx-record .tipx-root").getAttribute("lang"), "fr");
+  await page.goto(`${api}/widgets/frame.html?widget=nonsense`);
+  await page.locator("body", { hasText: "no widget called 'nonsense'" }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
