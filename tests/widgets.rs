@@ -43,16 +43,22 @@ async fn app_with_widgets() -> (TestApp, tempfile::TempDir) {
     (app, widgets)
 }
 
+/// GETs a path of the server.
+async fn get(app: &TestApp, path: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("request sent")
+}
+
 fn sri(bytes: &[u8]) -> String {
     format!("sha384-{}", STANDARD.encode(Sha384::digest(bytes)))
 }
 
 async fn manifest(app: &TestApp) -> Value {
-    app.client
-        .get(app.url("/widgets/manifest.json"))
-        .send()
+    get(app, "/widgets/manifest.json")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap()
@@ -71,12 +77,7 @@ async fn versioned_files_are_immutable_and_match_their_integrity_hashes() {
         ("frame.css", "text/css; charset=utf-8"),
     ] {
         let path = format!("{version}/{name}");
-        let response = app
-            .client
-            .get(app.url(&format!("/widgets/{path}")))
-            .send()
-            .await
-            .unwrap();
+        let response = get(&app, &format!("/widgets/{path}")).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["content-type"], content_type, "{path}");
         assert_eq!(
@@ -89,12 +90,8 @@ async fn versioned_files_are_immutable_and_match_their_integrity_hashes() {
         assert_eq!(manifest["files"][&path]["bytes"], body.len(), "{path}");
     }
     // The script pins the WebAssembly it loads by that file's hash.
-    let script = app
-        .client
-        .get(app.url(&format!("/widgets/{version}/tipx.js")))
-        .send()
+    let script = get(&app, &format!("/widgets/{version}/tipx.js"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -110,12 +107,7 @@ async fn versioned_files_are_immutable_and_match_their_integrity_hashes() {
 async fn the_current_names_move_with_versions_and_are_cached_briefly() {
     let (app, _dir) = app_with_widgets().await;
     let version = manifest(&app).await["version"].as_str().unwrap().to_owned();
-    let response = app
-        .client
-        .get(app.url("/widgets/tipx.js"))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&app, "/widgets/tipx.js").await;
     assert_eq!(response.headers()["cache-control"], "public, max-age=300");
     let entry = response.text().await.unwrap();
     assert!(
@@ -191,12 +183,7 @@ async fn any_origin_may_load_the_files_and_the_frame_has_a_strict_policy() {
         "cross-origin"
     );
 
-    let frame = app
-        .client
-        .get(app.url("/widgets/frame.html"))
-        .send()
-        .await
-        .unwrap();
+    let frame = get(&app, "/widgets/frame.html").await;
     let csp = frame.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -211,12 +198,7 @@ async fn any_origin_may_load_the_files_and_the_frame_has_a_strict_policy() {
 #[tokio::test]
 async fn unknown_files_and_unbuilt_widgets_get_coded_errors() {
     let (app, _dir) = app_with_widgets().await;
-    let response = app
-        .client
-        .get(app.url("/widgets/0.0.0-nope/tipx.js"))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&app, "/widgets/0.0.0-nope/tipx.js").await;
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_codes(&body), ["NOT_FOUND"]);
@@ -225,25 +207,12 @@ async fn unknown_files_and_unbuilt_widgets_get_coded_errors() {
         s.server.widgets_dir = "/nonexistent/widgets".into()
     })
     .await;
-    let response = app
-        .client
-        .get(app.url("/widgets/tipx.js"))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&app, "/widgets/tipx.js").await;
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_codes(&body), ["WIDGETS_NOT_BUILT"]);
     // The home page says how to build them.
-    let home = app
-        .client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = get(&app, "/").await.text().await.unwrap();
     assert!(home.contains("scripts/build-widgets.sh"));
 }
 
@@ -270,15 +239,7 @@ async fn the_home_page_shows_each_widget_with_its_snippet_and_the_pinned_version
     let (app, _dir) = app_with_widgets().await;
     let manifest = manifest(&app).await;
     let version = manifest["version"].as_str().unwrap();
-    let home = app
-        .client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = get(&app, "/").await.text().await.unwrap();
     for tag in ["<tipx-search", "<tipx-country", "<tipx-record"] {
         assert!(home.contains(tag), "live {tag}");
         assert!(home.contains(&tag.replace('<', "&lt;")), "snippet of {tag}");
@@ -293,11 +254,6 @@ async fn the_home_page_shows_each_widget_with_its_snippet_and_the_pinned_version
     assert!(home.contains("wasm-unsafe-eval"));
     assert!(home.contains("--tipx-accent"));
     // The icon browsers ask for on every page gets an empty answer, not an error.
-    let icon = app
-        .client
-        .get(app.url("/favicon.ico"))
-        .send()
-        .await
-        .unwrap();
+    let icon = get(&app, "/favicon.ico").await;
     assert_eq!(icon.status(), 204);
 }
