@@ -97,7 +97,7 @@ class TipxElement extends HTMLElement {
   #frame = null;
   #pending = false;
 
-  attributes_() {
+  #attributes() {
     const spec = this.constructor.spec;
     const out = {};
     for (const name of [...COMMON, ...spec.attrs]) {
@@ -129,7 +129,7 @@ class TipxElement extends HTMLElement {
     queueMicrotask(() => {
       this.#pending = false;
       if (this.#widget) {
-        this.#widget.update(JSON.stringify(this.attributes_()));
+        this.#widget.update(JSON.stringify(this.#attributes()));
       } else if (this.#frame) {
         this.#frame.src = this.#frameUrl();
       }
@@ -138,7 +138,7 @@ class TipxElement extends HTMLElement {
 
   #frameUrl() {
     const params = new URLSearchParams({ widget: this.constructor.spec.kind });
-    for (const [name, value] of Object.entries(this.attributes_())) {
+    for (const [name, value] of Object.entries(this.#attributes())) {
       if (name !== "mode") params.set(name, value);
     }
     return new URL(`frame.html?${params}`, BASE).href;
@@ -156,7 +156,7 @@ class TipxElement extends HTMLElement {
       .then(() => {
         if (!this.isConnected || this.#widget) return;
         attach(this.shadowRoot, wasm_bindgen.stylesheet());
-        this.#widget = wasm_bindgen.mount(this.constructor.spec.kind, container, JSON.stringify(this.attributes_()));
+        this.#widget = wasm_bindgen.mount(this.constructor.spec.kind, container, JSON.stringify(this.#attributes()));
         this.dataset.tipxMode = "wasm";
       })
       .catch((error) => {
