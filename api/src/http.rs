@@ -17,7 +17,7 @@ use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 use tipx_schema::error::ErrorCode;
-use tipx_schema::graphql::{request_data, TipxSchema};
+use tipx_schema::graphql::{request_data, set_code, TipxSchema};
 use tipx_schema::search::SearchBackend;
 use tipx_schema::store::Store;
 
@@ -131,16 +131,7 @@ async fn execute(
     // async-graphql answers a few request errors (an unknown or missing operation name) before
     // any extension runs; they get their code here.
     for err in &mut response.errors {
-        let coded = err
-            .extensions
-            .as_ref()
-            .is_some_and(|x| x.get("code").is_some());
-        if !coded {
-            err.extensions.get_or_insert_with(Default::default).set(
-                "code",
-                async_graphql::Value::from(ErrorCode::BadRequest.as_str()),
-            );
-        }
+        set_code(err, ErrorCode::BadRequest);
     }
     let failed_before_execution = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()

@@ -2,7 +2,9 @@
 //!
 //! Resolvers set their codes themselves ([`crate::error::gql_error`]). What is left is produced
 //! by async-graphql itself: parse errors, validation errors (including the depth and complexity
-//! limits) and argument values that do not coerce to their declared type.
+//! limits) and argument values that do not coerce to their declared type. The few request
+//! errors async-graphql raises before any extension runs (an unknown or missing operation
+//! name) get theirs from the HTTP layer, through [`set_code`].
 
 use std::sync::Arc;
 
@@ -30,7 +32,8 @@ fn has_code(err: &ServerError) -> bool {
         .is_some_and(|ext| ext.get("code").is_some())
 }
 
-fn set_code(err: &mut ServerError, code: ErrorCode) {
+/// Gives `err` the code `code` unless it already has one.
+pub fn set_code(err: &mut ServerError, code: ErrorCode) {
     if !has_code(err) {
         err.extensions
             .get_or_insert_with(Default::default)

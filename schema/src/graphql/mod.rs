@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
 
-pub use errors::ErrorCodes;
+pub use errors::{set_code, ErrorCodes};
 pub use inputs::{RecordFilterInput, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE_SIZE};
 pub use loaders::{KindCounts, Loaders};
 pub use query::QueryRoot;
