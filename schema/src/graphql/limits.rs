@@ -1,0 +1,256 @@
+//! The depth limit, with a rule of its own for introspection.
+//!
+//! async-graphql's built-in depth limit counts every field, so the standard introspection
+//! query that GraphiQL, Apollo, graphql-codegen, Postman and Insomnia send first
+//! (graphql-js's `getIntrospectionQuery`) is refused: its `ofType { ofType { … } }` chain is
+//! deeper than any sensible limit for data. This extension replaces it:
+//!
+//! - **Data selections** are measured exactly as async-graphql measures them (one level per
+//!   field, fragments expanded in place, every operation of the document) and refused above
+//!   `max_depth`.
+//! - **Introspection** (`__schema`, `__type`) counts as one level there. Inside it, what can
+//!   fan out is limited the way graphql-js's `MaxIntrospectionDepthRule` does it: the list
+//!   fields `fields`, `inputFields`, `interfaces` and `possibleTypes` may nest at most twice,
+//!   so a crafted `fields { type { fields { type { fields … } } } }` cannot multiply the
+//!   answer. The `ofType` chain grows by one object per level and is only held to a generous
+//!   absolute depth.
+//!
+//! The complexity limit is still async-graphql's own, and applies to everything.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Positioned, ServerError, ServerResult, Variables};
+
+use crate::error::ErrorCode;
+use crate::graphql::errors::set_code;
+
+/// Fields that list schema parts, and so can multiply an introspection answer when nested.
+const INTROSPECTION_LISTS: [&str; 4] = ["fields", "inputFields", "interfaces", "possibleTypes"];
+/// How often [`INTROSPECTION_LISTS`] fields may nest (graphql-js refuses the third level).
+pub const MAX_INTROSPECTION_LIST_NESTING: usize = 2;
+/// The deepest an introspection selection may go at all (graphql-js 17 asks for about 15).
+pub const MAX_INTROSPECTION_DEPTH: usize = 40;
+
+/// The extension factory; see the module documentation.
+pub struct DepthLimit {
+    max_depth: usize,
+}
+
+impl DepthLimit {
+    pub fn new(max_depth: usize) -> Self {
+        DepthLimit { max_depth }
+    }
+}
+
+impl ExtensionFactory for DepthLimit {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(DepthLimitExtension {
+            max_depth: self.max_depth,
+        })
+    }
+}
+
+struct DepthLimitExtension {
+    max_depth: usize,
+}
+
+#[async_trait::async_trait]
+impl Extension for DepthLimitExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        if let Err(message) = check(&document, self.max_depth) {
+            let mut err = ServerError::new(message, None);
+            set_code(&mut err, ErrorCode::QueryTooComplex);
+            return Err(err);
+        }
+        Ok(document)
+    }
+}
+
+/// What one walk over a selection found.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Depths {
+    /// Data depth, counting an introspection root field as one level.
+    pub data: usize,
+    /// The deepest introspection selection, counting its root field.
+    pub introspection: usize,
+    /// The deepest nesting of introspection list fields.
+    pub introspection_lists: usize,
+}
+
+/// Checks a document against the limits; the error is the message to send.
+pub fn check(document: &ExecutableDocument, max_depth: usize) -> Result<(), String> {
+    let depths = measure(document);
+    if depths.data > max_depth {
+        return Err(format!(
+            "Query is nested too deep: {} levels, the limit is {max_depth}.",
+            depths.data
+        ));
+    }
+    if depths.introspection_lists > MAX_INTROSPECTION_LIST_NESTING {
+        return Err(format!(
+            "Introspection query is nested too deep: fields, inputFields, interfaces and \
+             possibleTypes may nest at most {MAX_INTROSPECTION_LIST_NESTING} times."
+        ));
+    }
+    if depths.introspection > MAX_INTROSPECTION_DEPTH {
+        return Err(format!(
+            "Introspection query is nested too deep: {} levels, the limit is \
+             {MAX_INTROSPECTION_DEPTH}.",
+            depths.introspection
+        ));
+    }
+    Ok(())
+}
+
+/// Measures every operation of the document, fragments expanded in place.
+pub fn measure(document: &ExecutableDocument) -> Depths {
+    let walker = Walker { document };
+    let mut total = Depths::default();
+    for (_, operation) in document.operations.iter() {
+        let mut seen = HashSet::new();
+        let d = walker.data(&operation.node.selection_set, &mut seen);
+        total.data = total.data.max(d.data);
+        total.introspection = total.introspection.max(d.introspection);
+        total.introspection_lists = total.introspection_lists.max(d.introspection_lists);
+    }
+    total
+}
+
+struct Walker<'a> {
+    document: &'a ExecutableDocument,
+}
+
+impl<'a> Walker<'a> {
+    /// The selections of a set, with fragment spreads and inline fragments flattened. A spread
+    /// of a fragment already being expanded is skipped (validation reports the cycle).
+    fn for_each_field(
+        &self,
+        set: &'a Positioned<SelectionSet>,
+        expanding: &mut HashSet<&'a str>,
+        f: &mut dyn FnMut(&'a async_graphql::parser::types::Field, &mut HashSet<&'a str>),
+    ) {
+        for selection in &set.node.items {
+            match &selection.node {
+                Selection::Field(field) => f(&field.node, expanding),
+                Selection::InlineFragment(fragment) => {
+                    self.for_each_field(&fragment.node.selection_set, expanding, f)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    let Some(fragment) = self.document.fragments.get(name) else {
+                        continue;
+                    };
+                    if expanding.insert(name) {
+                        self.for_each_field(&fragment.node.selection_set, expanding, f);
+                        expanding.remove(name);
+                    }
+                }
+            }
+        }
+    }
+
+    fn data(&self, set: &'a Positioned<SelectionSet>, expanding: &mut HashSet<&'a str>) -> Depths {
+        let mut out = Depths::default();
+        self.for_each_field(set, expanding, &mut |field, expanding| {
+            let name = field.name.node.as_str();
+            if name == "__schema" || name == "__type" {
+                let (depth, lists) = self.introspection(&field.selection_set, expanding);
+                out.data = out.data.max(1);
+                out.introspection = out.introspection.max(1 + depth);
+                out.introspection_lists = out.introspection_lists.max(lists);
+            } else {
+                let below = self.data(&field.selection_set, expanding);
+                out.data = out.data.max(1 + below.data);
+                out.introspection = out.introspection.max(below.introspection);
+                out.introspection_lists = out.introspection_lists.max(below.introspection_lists);
+            }
+        });
+        out
+    }
+
+    /// (depth, list nesting) of a selection inside introspection.
+    fn introspection(
+        &self,
+        set: &'a Positioned<SelectionSet>,
+        expanding: &mut HashSet<&'a str>,
+    ) -> (usize, usize) {
+        let mut depth = 0;
+        let mut lists = 0;
+        self.for_each_field(set, expanding, &mut |field, expanding| {
+            let (d, l) = self.introspection(&field.selection_set, expanding);
+            let is_list = INTROSPECTION_LISTS.contains(&field.name.node.as_str());
+            depth = depth.max(1 + d);
+            lists = lists.max(l + usize::from(is_list));
+        });
+        (depth, lists)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::parse_query;
+
+    fn depths(query: &str) -> Depths {
+        measure(&parse_query(query).unwrap())
+    }
+
+    #[test]
+    fn data_depth_counts_one_level_per_field_with_fragments_in_place() {
+        assert_eq!(depths("{ a }").data, 1);
+        assert_eq!(depths("{ a { b { c } } }").data, 3);
+        assert_eq!(
+            depths("query { a { ...F } } fragment F on T { b { ... on U { c { d } } } }").data,
+            4
+        );
+        // The deepest of several operations counts.
+        assert_eq!(depths("query A { a } query B { a { b } }").data, 2);
+    }
+
+    #[test]
+    fn introspection_counts_one_data_level_and_limits_its_list_nesting() {
+        let d = depths(
+            "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType \
+             { ofType { ofType { name } } } } } } } } } } } }",
+        );
+        assert_eq!(d.data, 1);
+        assert_eq!(d.introspection, 12);
+        assert_eq!(d.introspection_lists, 1);
+        assert!(check(
+            &parse_query("{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }").unwrap(),
+            3
+        )
+        .is_ok());
+
+        let bomb = "{ __type(name: \"Query\") { fields { type { fields { type { fields { name } } } } } } }";
+        assert_eq!(depths(bomb).introspection_lists, 3);
+        let err = check(&parse_query(bomb).unwrap(), 12).unwrap_err();
+        assert!(err.contains("at most 2 times"), "{err}");
+    }
+
+    #[test]
+    fn a_deep_data_query_is_still_refused_and_typename_is_data() {
+        let deep = "{ a { b { c { d { e } } } } }";
+        assert!(check(&parse_query(deep).unwrap(), 5).is_ok());
+        let err = check(&parse_query(deep).unwrap(), 4).unwrap_err();
+        assert!(err.contains("nested too deep: 5 levels"), "{err}");
+        assert_eq!(depths("{ a { __typename } }").data, 2);
+    }
+
+    #[test]
+    fn fragment_cycles_do_not_loop() {
+        let d =
+            depths("{ ...A } fragment A on Query { a { ...B } } fragment B on T { b { ...A } }");
+        assert_eq!(d.data, 2);
+    }
+}
