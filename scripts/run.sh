@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 echo "==> building the widgets"
 bash scripts/build-widgets.sh
 
+echo "==> building GraphiQL (pinned npm packages)"
+bash scripts/build-graphiql.sh
+
 echo "==> building tipx (release; the first build takes a few minutes)"
 cargo build --release --locked -p tipx-api
 

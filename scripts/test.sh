@@ -42,6 +42,9 @@ fi
 step "widgets (wasm32, wasm-bindgen, wasm-opt)"
 bash scripts/build-widgets.sh
 
+step "GraphiQL (pinned npm packages, served by tipx)"
+bash scripts/build-graphiql.sh
+
 step "lints (cargo clippy, warnings are errors; the widgets also for wasm32)"
 if cargo clippy --version >/dev/null 2>&1; then
   cargo clippy --locked --workspace --all-targets -- -D warnings
@@ -104,7 +107,7 @@ cargo test --locked --workspace
 step "widget component tests (wasm-bindgen-test in headless Chromium, against a running tipx)"
 tipx_dir=$(mktemp -d)
 "${CARGO_TARGET_DIR:-target}/debug/tipx" serve --addr 127.0.0.1:0 --data-dir "$tipx_dir/data" \
-  --widgets-dir widgets/dist >"$tipx_dir/log" 2>&1 &
+  --widgets-dir widgets/dist --graphiql-dir api/graphiql/dist >"$tipx_dir/log" 2>&1 &
 tipx_pid=$!
 api=""
 for _ in $(seq 1 300); do
@@ -119,10 +122,10 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 TIPX_TEST_API="$api" \
   cargo test --locked -p tipx-widgets --target wasm32-unknown-unknown --test web
 
-step "end-to-end: the embed snippet on a page of another origin, in headless Chromium"
+step "end-to-end: embed snippet, GraphiQL offline, partner tools' introspection (headless Chromium, graphql-js)"
 (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-${CARGO_TARGET_DIR:-target}/e2e}"
 target_abs=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
-TIPX_BIN="$target_abs/debug/tipx" TIPX_WIDGETS_DIR="$PWD/widgets/dist" \
-  node --test tests/e2e/widgets.e2e.mjs
+TIPX_BIN="$target_abs/debug/tipx" TIPX_WIDGETS_DIR="$PWD/widgets/dist" TIPX_GRAPHIQL_DIR="$PWD/api/graphiql/dist" \
+  node --test tests/e2e/widgets.e2e.mjs tests/e2e/introspection.e2e.mjs tests/e2e/graphiql.e2e.mjs
 echo "screenshots (artifacts of this run): $(ls "$E2E_ARTIFACTS"/*.png | tr '\n' ' ')"

@@ -49,6 +49,8 @@ async fn invalid_documents_get_400_with_graphql_response_json_and_200_with_json(
             assert_eq!(response.status(), status, "{accept} {query}");
             let body: Value = response.json().await.unwrap();
             assert_eq!(error_codes(&body), [code]);
+            // Refused before execution: no `data` entry at all, not even null.
+            assert!(body.get("data").is_none(), "{accept} {query}: {body}");
         }
     }
 }
@@ -117,6 +119,97 @@ async fn an_oversized_body_is_413_and_an_unknown_route_is_404_both_with_codes() 
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_codes(&body), ["NOT_FOUND"]);
+}
+
+/// Sends a raw HTTP/1.1 request, writing the whole body before reading anything (as many
+/// simple clients do), and returns the status and the body of the answer.
+fn send_all_then_read(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (u16, Value) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+        .write_all(body)
+        .expect("the server reads the whole body instead of closing the connection");
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut buf).unwrap();
+        answer.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&answer);
+        if let Some((head, rest)) = text.split_once("\r\n\r\n") {
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .unwrap_or(0);
+            if rest.len() >= len {
+                let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+                return (status, serde_json::from_str(&rest[..len]).unwrap());
+            }
+        }
+        assert!(n > 0, "connection closed before the answer: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_2_mb_body_sent_whole_before_reading_gets_a_413_with_a_code() {
+    let app = spawn_app().await;
+    let addr = app.addr;
+    let body = format!(
+        "{{\"query\": \"{{ laws {{ totalCount }} }} #{}\"}}",
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let (status, answer) =
+        tokio::task::spawn_blocking(move || send_all_then_read(addr, &head, body.as_bytes()))
+            .await
+            .unwrap();
+    assert_eq!(status, 413);
+    assert_eq!(error_codes(&answer), ["PAYLOAD_TOO_LARGE"]);
+
+    // The same without Content-Length (chunked): counted as it arrives.
+    let chunk = "x".repeat(64 * 1024);
+    let mut chunked = Vec::new();
+    for _ in 0..32 {
+        chunked.extend_from_slice(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes());
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n"
+    );
+    let (status, answer) =
+        tokio::task::spawn_blocking(move || send_all_then_read(addr, &head, &chunked))
+            .await
+            .unwrap();
+    assert_eq!(status, 413);
+    assert_eq!(error_codes(&answer), ["PAYLOAD_TOO_LARGE"]);
+
+    // A chunked body under the limit is read as usual.
+    let small = br#"{"query":"{ __typename }"}"#;
+    let mut chunked = format!("{:x}\r\n", small.len()).into_bytes();
+    chunked.extend_from_slice(small);
+    chunked.extend_from_slice(b"\r\n0\r\n\r\n");
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n"
+    );
+    let (status, answer) =
+        tokio::task::spawn_blocking(move || send_all_then_read(addr, &head, &chunked))
+            .await
+            .unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(answer["data"]["__typename"], "Query");
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod helpers;
 mod dataloaders;
 mod errors;
 mod filters;
+mod graphiql;
 mod lookups;
 mod pagination;
 mod schema_snapshot;

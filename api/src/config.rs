@@ -67,6 +67,9 @@ pub struct ServerSettings {
     /// Folder with the built widgets (`scripts/build-widgets.sh` writes it), served at
     /// `/widgets/`.
     pub widgets_dir: PathBuf,
+    /// Folder with GraphiQL's files (`scripts/build-graphiql.sh` writes it), served at
+    /// `/graphiql`.
+    pub graphiql_dir: PathBuf,
 }
 
 impl Default for ServerSettings {
@@ -76,6 +79,7 @@ impl Default for ServerSettings {
             max_body_bytes: 256 * 1024,
             cache_max_age_secs: 60,
             widgets_dir: PathBuf::from("widgets/dist"),
+            graphiql_dir: PathBuf::from("api/graphiql/dist"),
         }
     }
 }
@@ -166,6 +170,7 @@ pub struct Overrides {
     pub meili_url: Option<String>,
     pub meili_key: Option<String>,
     pub widgets_dir: Option<PathBuf>,
+    pub graphiql_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -206,6 +211,9 @@ impl Settings {
         }
         if let Some(dir) = &overrides.widgets_dir {
             settings.server.widgets_dir = dir.clone();
+        }
+        if let Some(dir) = &overrides.graphiql_dir {
+            settings.server.graphiql_dir = dir.clone();
         }
         if let Some(dir) = &overrides.seed_dir {
             settings.seed.dir = Some(dir.clone());
@@ -284,6 +292,10 @@ mod tests {
             (
                 "server.widgets_dir",
                 s.server.widgets_dir.display().to_string(),
+            ),
+            (
+                "server.graphiql_dir",
+                s.server.graphiql_dir.display().to_string(),
             ),
             ("storage.data_dir", s.storage.data_dir.display().to_string()),
             ("graphql.max_depth", s.graphql.max_depth.to_string()),

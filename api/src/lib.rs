@@ -1,7 +1,9 @@
 //! The TIP Exchange server: the only crate that knows warp, SQLite, files and the environment.
 
+pub mod assets;
 pub mod config;
 pub mod demo;
+pub mod graphiql;
 pub mod http;
 pub mod indexer;
 pub mod search;

@@ -23,6 +23,7 @@ Settings (TOML key / environment variable / default):
   server.max_body_bytes       TIPX__SERVER__MAX_BODY_BYTES       262144
   server.cache_max_age_secs   TIPX__SERVER__CACHE_MAX_AGE_SECS   60
   server.widgets_dir          TIPX__SERVER__WIDGETS_DIR          widgets/dist
+  server.graphiql_dir         TIPX__SERVER__GRAPHIQL_DIR         api/graphiql/dist
   storage.data_dir            TIPX__STORAGE__DATA_DIR            tipx-data
   seed.dir                    TIPX__SEED__DIR                    (the seed built into tipx)
   seed.load_on_start          TIPX__SEED__LOAD_ON_START          true
@@ -86,6 +87,9 @@ struct ServeArgs {
     /// Folder with the built widgets, served at /widgets/ [default: ./widgets/dist].
     #[arg(long, value_name = "DIR")]
     widgets_dir: Option<PathBuf>,
+    /// Folder with GraphiQL's built files, served at /graphiql [default: ./api/graphiql/dist].
+    #[arg(long, value_name = "DIR")]
+    graphiql_dir: Option<PathBuf>,
     #[command(flatten)]
     store: StoreArgs,
     #[command(flatten)]
@@ -169,6 +173,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let overrides = Overrides {
                 addr: args.addr,
                 widgets_dir: args.widgets_dir,
+                graphiql_dir: args.graphiql_dir,
                 data_dir: args.store.data_dir,
                 seed_dir: args.store.seed_dir,
                 meili_url: args.search.meili_url,

@@ -11,6 +11,7 @@ use tipx_schema::store::Store;
 use tokio::sync::Notify;
 
 use crate::config::Settings;
+use crate::graphiql::GraphiqlAssets;
 use crate::http::{routes, AppState};
 use crate::indexer;
 use crate::search::{EmbeddedSearch, MeiliSearch};
@@ -124,6 +125,7 @@ impl Application {
             max_complexity: settings.graphql.max_complexity,
         };
         let widgets = load_widgets(&settings.server.widgets_dir)?;
+        let graphiql = load_graphiql(&settings.server.graphiql_dir)?;
         let state = AppState {
             schema: build_schema(store.clone(), search.clone(), limits),
             store,
@@ -132,6 +134,7 @@ impl Application {
             max_body_bytes: settings.server.max_body_bytes,
             cache_max_age_secs: settings.server.cache_max_age_secs,
             widgets,
+            graphiql,
         };
         let listener = tokio::net::TcpListener::bind(settings.server.addr)
             .await
@@ -180,6 +183,25 @@ fn load_widgets(dir: &std::path::Path) -> anyhow::Result<Option<Arc<WidgetAssets
             tracing::warn!(
                 dir = %dir.display(),
                 "no built widgets: /widgets/ answers WIDGETS_NOT_BUILT (run scripts/build-widgets.sh)"
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Reads GraphiQL's built files; like the widgets, a missing folder is not an error.
+fn load_graphiql(dir: &std::path::Path) -> anyhow::Result<Option<Arc<GraphiqlAssets>>> {
+    match GraphiqlAssets::load(dir)
+        .with_context(|| format!("loading GraphiQL from {}", dir.display()))?
+    {
+        Some(assets) => {
+            tracing::info!(version = %assets.version, packages = %assets.packages, "GraphiQL served at /graphiql");
+            Ok(Some(Arc::new(assets)))
+        }
+        None => {
+            tracing::warn!(
+                dir = %dir.display(),
+                "no built GraphiQL: /graphiql answers GRAPHIQL_NOT_BUILT (run scripts/build-graphiql.sh)"
             );
             Ok(None)
         }

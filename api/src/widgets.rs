@@ -15,7 +15,6 @@
 //! nodes behind a load balancer agree.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -23,7 +22,10 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use bytes::Bytes;
 use serde_json::json;
-use sha2::{Digest, Sha256, Sha384};
+use sha2::{Digest, Sha384};
+
+use crate::assets::{read, short_hash};
+pub use crate::assets::{Asset, IMMUTABLE, SHORT};
 
 /// Files the build leaves in the widgets folder.
 pub const GLUE: &str = "tipx_widgets.js";
@@ -32,59 +34,10 @@ pub const LOADER: &str = "loader.js";
 pub const FRAME_HTML: &str = "frame.html";
 pub const FRAME_CSS: &str = "frame.css";
 
-/// `Cache-Control` of versioned files.
-pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// `Cache-Control` of the unversioned names, which move to each new version.
-pub const SHORT: &str = "public, max-age=300";
-
 /// The policy of the iframe page: WebAssembly allowed, everything else from this origin only.
 pub const FRAME_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; \
     form-action 'none'; frame-ancestors *";
-
-/// One servable file.
-#[derive(Clone, Debug)]
-pub struct Asset {
-    pub content_type: &'static str,
-    pub body: Bytes,
-    /// The gzipped body, when that is smaller.
-    pub gzip: Option<Bytes>,
-    /// `sha384-…`, as `integrity` attributes take it.
-    pub integrity: String,
-    pub cache_control: &'static str,
-}
-
-impl Asset {
-    fn new(name: &str, body: Vec<u8>, cache_control: &'static str) -> anyhow::Result<Asset> {
-        let integrity = format!("sha384-{}", STANDARD.encode(Sha384::digest(&body)));
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        encoder.write_all(&body).context("gzipping")?;
-        let gzipped = encoder.finish().context("gzipping")?;
-        Ok(Asset {
-            content_type: content_type(name),
-            gzip: (gzipped.len() < body.len()).then(|| Bytes::from(gzipped)),
-            body: Bytes::from(body),
-            integrity,
-            cache_control,
-        })
-    }
-
-    /// The ETag: the content hash, so every node gives the same one.
-    pub fn etag(&self) -> String {
-        format!("\"{}\"", &self.integrity[7..])
-    }
-}
-
-fn content_type(name: &str) -> &'static str {
-    match name.rsplit('.').next() {
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("wasm") => "application/wasm",
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("json") => "application/json",
-        _ => "application/octet-stream",
-    }
-}
 
 /// The widget files, ready to serve.
 #[derive(Clone, Debug)]
@@ -92,11 +45,6 @@ pub struct WidgetAssets {
     /// `<crate version>-<content hash>`, e.g. `0.1.0-3f9a1c2b7d`.
     pub version: String,
     files: BTreeMap<String, Asset>,
-}
-
-fn read(dir: &Path, name: &str) -> anyhow::Result<Vec<u8>> {
-    let path = dir.join(name);
-    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
 }
 
 impl WidgetAssets {
@@ -129,17 +77,7 @@ impl WidgetAssets {
                 .replace("__TIPX_WASM_FILE__", WASM)
                 .replace("__TIPX_WASM_INTEGRITY__", &wasm_integrity)
         );
-        let mut hash = Sha256::new();
-        hash.update(script.as_bytes());
-        hash.update(&wasm);
-        hash.update(&frame_html);
-        hash.update(&frame_css);
-        let digest: String = hash
-            .finalize()
-            .iter()
-            .take(5)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = short_hash(&[script.as_bytes(), &wasm, &frame_html, &frame_css]);
         let version = format!("{}-{digest}", env!("CARGO_PKG_VERSION"));
         let script = script.replace("__TIPX_VERSION__", &version);
 

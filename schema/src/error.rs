@@ -39,6 +39,8 @@ error_codes! {
     NotFound = "NOT_FOUND", 404;
     /// The server has no built widgets to serve (run `scripts/build-widgets.sh`).
     WidgetsNotBuilt = "WIDGETS_NOT_BUILT", 404;
+    /// The server has no built GraphiQL to serve (run `scripts/build-graphiql.sh`).
+    GraphiqlNotBuilt = "GRAPHIQL_NOT_BUILT", 404;
     /// An argument is malformed, out of its limits or names an unknown code.
     BadUserInput = "BAD_USER_INPUT", 400;
     /// The request body is not valid JSON or not a GraphQL request.

@@ -9,49 +9,16 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import http from "node:http";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, "target");
-const tipxBin = process.env.TIPX_BIN || path.join(targetDir, "debug/tipx");
-const widgetsDir = process.env.TIPX_WIDGETS_DIR || path.join(root, "widgets/dist");
-const artifacts = process.env.E2E_ARTIFACTS || path.join(targetDir, "e2e");
-const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+import { artifacts, launchChromium, startTipx } from "./support.mjs";
 
 let server; // the tipx process
 let api; // e.g. http://127.0.0.1:PORT
 let host; // the host pages' server
 let hostOrigin; // e.g. http://localhost:PORT
 let browser;
-
-/** Starts tipx on a free port and resolves with its base URL, read from its start banner. */
-function startTipx() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tipx-e2e-"));
-  const child = spawn(tipxBin, ["serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--widgets-dir", widgetsDir], {
-    env: { ...process.env, TIPX__LOG__FILTER: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tipx did not start in 60 s:\n${log}`)), 60_000);
-    const read = (chunk) => {
-      log += chunk;
-      const m = log.match(/GraphQL\s+(http:\/\/[\d.]+:\d+)\/graphql/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    };
-    child.stdout.on("data", read);
-    child.stderr.on("data", read);
-    child.on("exit", (code) => reject(new Error(`tipx exited (${code}):\n${log}`)));
-  });
-}
 
 /** Host pages: an NGO's site on another origin, each with its own Content-Security-Policy. */
 function hostPages() {
@@ -143,11 +110,7 @@ before(async () => {
   host = await startHost();
   // localhost and 127.0.0.1 on different ports: a different origin from the API.
   hostOrigin = `http://localhost:${host.address().port}`;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
