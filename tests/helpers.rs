@@ -9,7 +9,9 @@ use tempfile::TempDir;
 
 use tipx_api::config::Settings;
 use tipx_api::startup::Application;
-use tipx_schema::store::SeedData;
+use tipx_schema::core::{Action, Actor};
+use tipx_schema::ids::RecordId;
+use tipx_schema::store::{SeedData, Store};
 
 /// A running server with its own data folder (deleted when dropped).
 pub struct TestApp {
@@ -132,4 +134,32 @@ pub fn seed_files() -> Vec<(String, String)> {
 /// The repository's seed, parsed: tests compute expected answers from it by brute force.
 pub fn seed() -> SeedData {
     tipx_schema::seed::parse_seed(&seed_files()).expect("the repository seed is valid")
+}
+
+/// Imports a seed into a store as tipx does at start.
+pub async fn import(store: &dyn Store, seed: &SeedData) {
+    tipx_schema::core::import::import_seed(
+        store,
+        &Actor::system("seed"),
+        seed,
+        "the test seed",
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("seed imported");
+}
+
+/// Retracts a published record, as a moderator would.
+pub async fn retract(store: &dyn Store, id: &str) {
+    tipx_schema::core::review::transition(
+        store,
+        &Actor::system("test"),
+        &RecordId::parse(id).expect("record id"),
+        Action::Retract,
+        Some("retracted by a test"),
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("record retracted");
 }

@@ -9,12 +9,10 @@ use serde_json::{json, Value};
 use tipx_api::indexer;
 use tipx_api::search::{EmbeddedSearch, MeiliSearch};
 use tipx_api::store::SqliteStore;
-use tipx_schema::ids::RecordId;
 use tipx_schema::search::*;
-use tipx_schema::store::Store;
-use tipx_schema::vocab::RecordStatus;
+use tipx_schema::store::{Outbox, Store};
 
-use crate::helpers::{error_codes, seed, spawn_app, TestApp};
+use crate::helpers::{error_codes, import, retract, seed, spawn_app, TestApp};
 
 const SEARCH: &str = r#"query($q: String!, $f: SearchFilterInput, $after: String, $sort: SearchSort) {
   search(query: $q, filter: $f, first: 5, after: $after, sort: $sort) {
@@ -201,10 +199,7 @@ async fn a_retracted_record_leaves_search_and_lookups() {
         .as_u64()
         .unwrap();
     let store = SqliteStore::open(app.data_dir.path()).unwrap();
-    store
-        .set_status(&RecordId::parse("PR01").unwrap(), RecordStatus::Retracted)
-        .await
-        .unwrap();
+    retract(&store, "PR01").await;
     // The server's indexer polls the outbox; wait (bounded) for it to catch up.
     let mut after = before;
     for _ in 0..100 {
@@ -287,7 +282,7 @@ async fn converges_after_an_outage(
     up: &dyn SearchBackend,
 ) {
     let seed = seed();
-    store.import_seed(&seed).await.unwrap();
+    import(store, &seed).await;
     let pending = store.outbox_stats().await.unwrap().pending;
     assert_eq!(pending as usize, seed.records.len(), "every write enqueued");
     assert!(
@@ -299,10 +294,7 @@ async fn converges_after_an_outage(
         pending,
         "nothing is lost while it is down"
     );
-    store
-        .set_status(&RecordId::parse("CA01").unwrap(), RecordStatus::Retracted)
-        .await
-        .unwrap();
+    retract(store, "CA01").await;
     while indexer::drain_once(store, up).await.expect("backend back") > 0 {}
     assert_eq!(store.outbox_stats().await.unwrap().pending, 0);
     assert_eq!(
@@ -420,11 +412,8 @@ async fn reindex_rebuilds_from_the_store_and_clears_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).unwrap();
     let seed = seed();
-    store.import_seed(&seed).await.unwrap();
-    store
-        .set_status(&RecordId::parse("LW001").unwrap(), RecordStatus::Retracted)
-        .await
-        .unwrap();
+    import(&store, &seed).await;
+    retract(&store, "LW001").await;
     let index = EmbeddedSearch::open(dir.path()).unwrap();
     let reported = std::sync::atomic::AtomicU64::new(0);
     let n = indexer::rebuild(&store, &index, &|k| {

@@ -46,9 +46,9 @@ pub async fn drain_once(store: &dyn Store, search: &dyn SearchBackend) -> anyhow
         .collect();
     let records = store.records_any_status(&ids).await?;
     let published: Vec<Record> = records
-        .iter()
+        .into_iter()
+        .map(|(record, _)| record)
         .filter(|r| r.meta().status == RecordStatus::Published)
-        .cloned()
         .collect();
     let keep: HashSet<&RecordId> = published.iter().map(Record::id).collect();
     let removed: Vec<String> = ids

@@ -226,10 +226,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 settings.storage.data_dir.display()
             );
             match import_if_changed(store.as_ref(), &files, true).await? {
-                SeedOutcome::Imported(r) => println!(
-                    "seed imported: {} inserted, {} updated, {} unchanged",
-                    r.inserted, r.updated, r.unchanged
-                ),
+                SeedOutcome::Imported(outcome) => {
+                    let r = &outcome.report;
+                    println!(
+                        "seed imported: {} inserted, {} updated, {} unchanged, {} skipped",
+                        r.inserted,
+                        r.updated,
+                        r.unchanged,
+                        outcome.skipped.len()
+                    );
+                    for (id, why) in &outcome.skipped {
+                        println!("  skipped {id}: {why}");
+                    }
+                }
                 SeedOutcome::Unchanged => println!("seed unchanged"),
             }
             Ok(ExitCode::SUCCESS)

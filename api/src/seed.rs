@@ -5,8 +5,10 @@ use std::path::Path;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
+use tipx_schema::core::import::{import_seed, ImportOutcome};
+use tipx_schema::core::Actor;
 use tipx_schema::seed::{parse_seed, SeedIssue, SEED_FILES};
-use tipx_schema::store::{ImportReport, SeedData, Store};
+use tipx_schema::store::{SeedData, Store};
 
 /// The seed files as they were when this binary was built, so `tipx serve` works from any
 /// folder with no files around it.
@@ -84,7 +86,7 @@ impl SeedFiles {
 /// The outcome of [`import_if_changed`].
 pub enum SeedOutcome {
     Unchanged,
-    Imported(ImportReport),
+    Imported(ImportOutcome),
 }
 
 /// Imports the seed unless this exact seed was the last one imported.
@@ -109,7 +111,14 @@ pub async fn import_if_changed(
                 .join("\n")
         )
     })?;
-    let report = store.import_seed(&seed).await?;
+    let outcome = import_seed(
+        store,
+        &Actor::system("seed"),
+        &seed,
+        &files.origin,
+        chrono::Utc::now(),
+    )
+    .await?;
     store.set_meta(FINGERPRINT_KEY, &fingerprint).await?;
-    Ok(SeedOutcome::Imported(report))
+    Ok(SeedOutcome::Imported(outcome))
 }

@@ -107,13 +107,20 @@ impl Application {
                 SeedOutcome::Unchanged => {
                     tracing::info!(origin = %files.origin, "seed unchanged since last import")
                 }
-                SeedOutcome::Imported(r) => tracing::info!(
-                    origin = %files.origin,
-                    inserted = r.inserted,
-                    updated = r.updated,
-                    unchanged = r.unchanged,
-                    "seed imported"
-                ),
+                SeedOutcome::Imported(outcome) => {
+                    let r = &outcome.report;
+                    tracing::info!(
+                        origin = %files.origin,
+                        inserted = r.inserted,
+                        updated = r.updated,
+                        unchanged = r.unchanged,
+                        skipped = outcome.skipped.len(),
+                        "seed imported"
+                    );
+                    for (id, why) in &outcome.skipped {
+                        tracing::warn!(record.id = %id, reason = %why, "seed record skipped");
+                    }
+                }
             }
         }
         let search = open_search(&settings).await?;

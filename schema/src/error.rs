@@ -63,6 +63,10 @@ error_codes! {
     Unauthenticated = "UNAUTHENTICATED", 401;
     /// The caller may not do this.
     Forbidden = "FORBIDDEN", 403;
+    /// The record changed since the version the change was based on; reload and try again.
+    Conflict = "CONFLICT", 409;
+    /// The record's status does not allow this move (e.g. publishing a draft).
+    InvalidTransition = "INVALID_TRANSITION", 409;
     /// The store or search backend is unavailable; try again later.
     Unavailable = "SERVICE_UNAVAILABLE", 503;
     /// Something failed on the server; it has been logged.
@@ -92,7 +96,7 @@ impl StoreError {
     pub fn into_gql(self) -> async_graphql::Error {
         match self {
             StoreError::NotFound(what) => gql_error(ErrorCode::NotFound, what),
-            StoreError::Conflict(what) => gql_error(ErrorCode::BadUserInput, what),
+            StoreError::Conflict(what) => gql_error(ErrorCode::Conflict, what),
             StoreError::Unavailable(cause) => {
                 tracing::error!(error.cause = %cause, "store unavailable");
                 gql_error(

@@ -5,17 +5,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::OnceLock;
 
 use chrono::Datelike;
-use regex::Regex;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::ids::{CountryCode, M49Code, RecordId};
-use crate::model::{
-    Case, Country, Instrument, Law, Practice, Ratification, Record, Region, Source,
-};
+use crate::model::{Case, Country, Instrument, Law, Practice, Ratification, Record, Region};
 use crate::store::SeedData;
 use crate::vocab::{PartyStatus, RecordKind};
 
@@ -30,12 +26,11 @@ pub const SEED_FILES: [&str; 7] = [
     "cases.json",
 ];
 
-/// Limits every record must keep.
-pub const MAX_SUMMARY_WORDS: usize = 60;
-pub const MAX_TITLE_CHARS: usize = 300;
-pub const MAX_NOTE_CHARS: usize = 1_000;
-pub const MAX_URL_CHARS: usize = 2_000;
-pub const MIN_YEAR: i32 = 1800;
+use crate::core::rules::{check_record, check_sources, RuleContext};
+pub use crate::core::rules::{
+    contact_detail, valid_language, MAX_NOTE_CHARS, MAX_SUMMARY_WORDS, MAX_TITLE_CHARS,
+    MAX_URL_CHARS, MIN_YEAR,
+};
 
 /// One problem found in a seed file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -267,7 +262,7 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
                 "duplicate instrument id".into(),
             );
         }
-        for problem in check_sources(&i.sources) {
+        for (_, _, problem) in check_sources(&i.sources) {
             issue("instruments.json", i.id.clone(), problem);
         }
     }
@@ -319,7 +314,7 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
                 );
             }
         }
-        for problem in check_sources(&r.sources) {
+        for (_, _, problem) in check_sources(&r.sources) {
             issue("ratifications.json", label.clone(), problem);
         }
     }
@@ -327,12 +322,17 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
     // Records.
     let mut ids: HashSet<&RecordId> = HashSet::new();
     let mut titles: HashSet<(RecordKind, String)> = HashSet::new();
-    let law_ids: HashSet<&RecordId> = seed
+    let law_ids: HashSet<RecordId> = seed
         .records
         .iter()
         .filter(|r| r.kind() == RecordKind::Law)
-        .map(Record::id)
+        .map(|r| r.id().clone())
         .collect();
+    let rules = RuleContext {
+        countries: &country_codes,
+        laws: &law_ids,
+        current_year,
+    };
     for record in &seed.records {
         let file = file_of(record.kind());
         let label = record.id().to_string();
@@ -343,139 +343,11 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
         if !titles.insert((record.kind(), record.title().trim().to_lowercase())) {
             flag(format!("duplicate title '{}'", record.title()));
         }
-        let title_len = record.title().chars().count();
-        if record.title().trim().is_empty() || title_len > MAX_TITLE_CHARS {
-            flag(format!(
-                "title must have 1 to {MAX_TITLE_CHARS} characters (has {title_len})"
-            ));
-        }
-        let words = record.summary().split_whitespace().count();
-        if words == 0 || words > MAX_SUMMARY_WORDS {
-            flag(format!(
-                "summary must have 1 to {MAX_SUMMARY_WORDS} words (has {words})"
-            ));
-        }
-        for problem in check_sources(record.sources()) {
-            flag(problem);
-        }
-        for code in record.countries() {
-            if !country_codes.contains(&code) {
-                flag(format!("unknown country code '{code}'"));
-            }
-        }
-        if let Some((start, end)) = record.years() {
-            for year in std::iter::once(start).chain(end) {
-                if !(MIN_YEAR..=max_year).contains(&year) {
-                    flag(format!(
-                        "year {year} is out of range {MIN_YEAR}..={max_year}"
-                    ));
-                }
-            }
-            if matches!(end, Some(end) if end < start) {
-                flag(format!(
-                    "end year {} is before start year {start}",
-                    end.unwrap_or_default()
-                ));
-            }
-        }
-        for (field, text) in record.free_text() {
-            if field != "title" && field != "summary" && text.chars().count() > MAX_NOTE_CHARS {
-                flag(format!(
-                    "{field} is longer than {MAX_NOTE_CHARS} characters"
-                ));
-            }
-            if let Some(found) = contact_detail(text) {
-                flag(format!(
-                    "{field} contains what looks like contact details ('{found}'): public text may not carry emails or phone numbers"
-                ));
-            }
-        }
-        match record {
-            Record::Law(law) => {
-                for year in &law.amendment_years {
-                    if !(MIN_YEAR..=max_year).contains(year) {
-                        flag(format!("amendment year {year} is out of range"));
-                    }
-                }
-                if !valid_language(&law.language) {
-                    flag(format!("'{}' is not a language tag", law.language));
-                }
-            }
-            Record::Practice(p) => {
-                if p.global != p.countries.is_empty() {
-                    flag(
-                        "a practice is either global (no countries) or has at least one country"
-                            .into(),
-                    );
-                }
-                if !valid_language(&p.language) {
-                    flag(format!("'{}' is not a language tag", p.language));
-                }
-            }
-            Record::Case(c) => {
-                for law in &c.laws_applied {
-                    if !law_ids.contains(law) {
-                        flag(format!(
-                            "laws_applied names '{law}', which is not a law in laws.json"
-                        ));
-                    }
-                }
-                if c.outcome.victims_by_group.iter().any(|v| v.count < 0)
-                    || c.outcome.convictions.is_some_and(|n| n < 0)
-                    || c.outcome.victims_identified.is_some_and(|n| n < 0)
-                {
-                    flag("outcome figures may not be negative".into());
-                }
-                if !valid_language(&c.language) {
-                    flag(format!("'{}' is not a language tag", c.language));
-                }
-            }
+        for error in check_record(record, &rules) {
+            flag(error.message);
         }
     }
     issues
-}
-
-fn check_sources(sources: &[Source]) -> Vec<String> {
-    let mut problems = Vec::new();
-    if sources.is_empty() {
-        problems.push("needs at least one source".to_owned());
-    }
-    for s in sources {
-        let ok_scheme = s.url.starts_with("https://") || s.url.starts_with("http://");
-        if !ok_scheme || s.url.len() > MAX_URL_CHARS || s.url.contains(char::is_whitespace) {
-            problems.push(format!(
-                "source URL '{}' is not an http(s) URL",
-                crate::ids::truncate(&s.url, 80)
-            ));
-        }
-    }
-    problems
-}
-
-/// Whether `tag` looks like a BCP 47 language tag (`en`, `pt-BR`).
-pub fn valid_language(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or_default();
-    (2..=3).contains(&primary.len())
-        && primary.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
-/// Finds an email address or phone number in free text.
-pub fn contact_detail(text: &str) -> Option<String> {
-    static PATTERNS: OnceLock<[Regex; 2]> = OnceLock::new();
-    let patterns = PATTERNS.get_or_init(|| {
-        [
-            Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").expect("email pattern"),
-            // International (+44 20 7946 0000) or grouped national numbers (1-800-373-7888,
-            // (02) 555 0199): three or more digit groups joined by spaces, dots or dashes.
-            Regex::new(r"(\+\d{1,3}[\s.-]?)?(\(\d{1,4}\)[\s.-]?)?\b\d{2,4}[\s.-]\d{3,4}[\s.-]\d{3,4}\b|\+\d{1,3}[\s.-]?\d{6,12}\b")
-                .expect("phone pattern"),
-        ]
-    });
-    patterns
-        .iter()
-        .find_map(|p| p.find(text).map(|m| m.as_str().to_owned()))
 }
 
 /// `seed/CATALOGUE.md`: what the seed holds, per kind and UN M49 region. Generated by

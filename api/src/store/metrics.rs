@@ -9,13 +9,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use tipx_schema::core::history::HistoryEntry;
 use tipx_schema::error::StoreResult;
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
 use tipx_schema::store::{
-    ImportReport, OutboxEntry, OutboxStats, PageRequest, RecordFilter, RecordPage, SeedData, Store,
+    Audit, Bookkeeping, Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordFilter,
+    RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, SeedData, Store,
 };
-use tipx_schema::vocab::{RecordKind, RecordStatus};
+use tipx_schema::vocab::RecordKind;
 
 macro_rules! methods {
     ($($name:ident),+ $(,)?) => {
@@ -45,9 +47,10 @@ methods!(
     records,
     list_records,
     record_counts,
-    import_seed,
-    set_status,
     records_any_status,
+    write_records,
+    import_seed,
+    history,
     outbox_pending,
     outbox_ack,
     outbox_stats,
@@ -88,6 +91,10 @@ impl<S: Store> Store for CountingStore<S> {
         bump(&self.calls.ping);
         self.inner.ping().await
     }
+}
+
+#[async_trait]
+impl<S: Store> ReferenceData for CountingStore<S> {
     async fn countries(&self, codes: &[CountryCode]) -> StoreResult<Vec<Country>> {
         bump(&self.calls.countries);
         self.inner.countries(codes).await
@@ -112,6 +119,10 @@ impl<S: Store> Store for CountingStore<S> {
         bump(&self.calls.ratifications);
         self.inner.ratifications(countries).await
     }
+}
+
+#[async_trait]
+impl<S: Store> RecordsRead for CountingStore<S> {
     async fn records(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
         bump(&self.calls.records);
         self.inner.records(ids).await
@@ -132,18 +143,34 @@ impl<S: Store> Store for CountingStore<S> {
         bump(&self.calls.record_counts);
         self.inner.record_counts(countries).await
     }
-    async fn import_seed(&self, seed: &SeedData) -> StoreResult<ImportReport> {
-        bump(&self.calls.import_seed);
-        self.inner.import_seed(seed).await
-    }
-    async fn set_status(&self, id: &RecordId, status: RecordStatus) -> StoreResult<()> {
-        bump(&self.calls.set_status);
-        self.inner.set_status(id, status).await
-    }
-    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
+    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<(Record, Origin)>> {
         bump(&self.calls.records_any_status);
         self.inner.records_any_status(ids).await
     }
+}
+
+#[async_trait]
+impl<S: Store> RecordsWrite for CountingStore<S> {
+    async fn write_records(&self, writes: &[RecordWrite]) -> StoreResult<()> {
+        bump(&self.calls.write_records);
+        self.inner.write_records(writes).await
+    }
+    async fn import_seed(&self, seed: &SeedData, writes: &[RecordWrite]) -> StoreResult<()> {
+        bump(&self.calls.import_seed);
+        self.inner.import_seed(seed, writes).await
+    }
+}
+
+#[async_trait]
+impl<S: Store> Audit for CountingStore<S> {
+    async fn history(&self, ids: &[RecordId]) -> StoreResult<Vec<HistoryEntry>> {
+        bump(&self.calls.history);
+        self.inner.history(ids).await
+    }
+}
+
+#[async_trait]
+impl<S: Store> Outbox for CountingStore<S> {
     async fn outbox_pending(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
         bump(&self.calls.outbox_pending);
         self.inner.outbox_pending(limit).await
@@ -160,6 +187,10 @@ impl<S: Store> Store for CountingStore<S> {
         bump(&self.calls.outbox_enqueue_all);
         self.inner.outbox_enqueue_all().await
     }
+}
+
+#[async_trait]
+impl<S: Store> Bookkeeping for CountingStore<S> {
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
         bump(&self.calls.get_meta);
         self.inner.get_meta(key).await

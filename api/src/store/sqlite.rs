@@ -12,13 +12,15 @@ use chrono::Utc;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 
+use tipx_schema::core::history::HistoryEntry;
 use tipx_schema::error::{StoreError, StoreResult};
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
 use tipx_schema::store::{
-    ImportReport, OutboxEntry, OutboxStats, PageRequest, RecordFilter, RecordPage, SeedData, Store,
+    Audit, Bookkeeping, Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordFilter,
+    RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, SeedData, Store,
 };
-use tipx_schema::vocab::{RecordKind, RecordStatus, Vocabulary};
+use tipx_schema::vocab::{RecordKind, Vocabulary};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` holds how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -70,6 +72,16 @@ CREATE TABLE outbox (
     created_at TEXT NOT NULL
 );
 INSERT INTO outbox (record_id, created_at) SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM records;
+"#,
+    // History: append-only, one row per change, written in the change's transaction.
+    r#"
+CREATE TABLE record_history (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX record_history_by_record ON record_history (record_id, seq);
 "#,
 ];
 
@@ -360,9 +372,8 @@ fn write_record(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreRes
     Ok(())
 }
 
-fn import(conn: &mut Connection, seed: &SeedData) -> StoreResult<ImportReport> {
-    let tx = conn.transaction().map_err(sql_err)?;
-    // Reference tables belong to the seed: replace them whole.
+/// Replaces the reference tables whole with the seed's.
+fn replace_reference(tx: &Transaction<'_>, seed: &SeedData) -> StoreResult<()> {
     tx.execute_batch("DELETE FROM regions; DELETE FROM countries; DELETE FROM instruments; DELETE FROM ratifications;")
         .map_err(sql_err)?;
     for r in &seed.regions {
@@ -402,53 +413,39 @@ fn import(conn: &mut Connection, seed: &SeedData) -> StoreResult<ImportReport> {
         )
         .map_err(sql_err)?;
     }
+    Ok(())
+}
 
-    // Records are upserted by id; a record whose content did not change keeps its meta.
-    let mut report = ImportReport::default();
-    let now = Utc::now();
-    for record in &seed.records {
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT body FROM records WHERE id = ?",
-                [record.id().as_str()],
-                |r| r.get(0),
-            )
+/// Applies writes inside a transaction: each one checks the stored version it expects, then
+/// writes the record, its side tables, its outbox row and its history entry.
+fn apply_writes(tx: &Transaction<'_>, writes: &[RecordWrite]) -> StoreResult<()> {
+    for write in writes {
+        let id = write.record.id().as_str();
+        let stored: Option<String> = tx
+            .query_row("SELECT body FROM records WHERE id = ?", [id], |r| r.get(0))
             .optional()
             .map_err(sql_err)?;
-        let mut incoming = record.clone();
-        match existing {
-            None => {
-                *incoming.meta_mut() = tipx_schema::model::RecordMeta {
-                    status: RecordStatus::Published,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write_record(&tx, &incoming, "seed")?;
-                report.inserted += 1;
-            }
-            Some(body) => {
-                let stored: Record = from_json(&body)?;
-                let mut comparable = stored.clone();
-                *comparable.meta_mut() = incoming.meta().clone();
-                if comparable == incoming {
-                    report.unchanged += 1;
-                    continue;
-                }
-                let old = stored.meta();
-                *incoming.meta_mut() = tipx_schema::model::RecordMeta {
-                    status: old.status,
-                    created_at: old.created_at,
-                    updated_at: now,
-                    version: old.version + 1,
-                };
-                write_record(&tx, &incoming, "seed")?;
-                report.updated += 1;
-            }
+        let stored_version = match stored {
+            Some(body) => Some(from_json::<Record>(&body)?.meta().version),
+            None => None,
+        };
+        if stored_version != write.expected_version {
+            return Err(StoreError::Conflict(
+                match (stored_version, write.expected_version) {
+                    (Some(v), Some(e)) => format!("record {id} is at version {v}, not {e}"),
+                    (Some(_), None) => format!("record {id} already exists"),
+                    (None, _) => format!("record {id} does not exist"),
+                },
+            ));
         }
+        write_record(tx, &write.record, write.origin.code())?;
+        tx.execute(
+            "INSERT INTO record_history (record_id, version, body) VALUES (?, ?, ?)",
+            params![id, write.history.version, to_json(&write.history)?],
+        )
+        .map_err(sql_err)?;
     }
-    tx.commit().map_err(sql_err)?;
-    Ok(report)
+    Ok(())
 }
 
 #[async_trait]
@@ -461,7 +458,10 @@ impl Store for SqliteStore {
         self.run(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(sql_err))
             .await
     }
+}
 
+#[async_trait]
+impl ReferenceData for SqliteStore {
     async fn countries(&self, codes: &[CountryCode]) -> StoreResult<Vec<Country>> {
         if codes.is_empty() {
             return Ok(Vec::new());
@@ -527,7 +527,10 @@ impl Store for SqliteStore {
         );
         self.run(move |c| query_bodies(c, &sql, args)).await
     }
+}
 
+#[async_trait]
+impl RecordsRead for SqliteStore {
     async fn records(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -613,56 +616,80 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn import_seed(&self, seed: &SeedData) -> StoreResult<ImportReport> {
-        let seed = seed.clone();
-        self.run(move |c| import(c, &seed)).await
-    }
-
-    async fn set_status(&self, id: &RecordId, status: RecordStatus) -> StoreResult<()> {
-        let id = id.clone();
-        self.run(move |c| {
-            let tx = c.transaction().map_err(sql_err)?;
-            let body: Option<String> = tx
-                .query_row(
-                    "SELECT body FROM records WHERE id = ?",
-                    [id.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql_err)?;
-            let Some(body) = body else {
-                return Err(StoreError::NotFound(format!("no record with id '{id}'")));
-            };
-            let mut record: Record = from_json(&body)?;
-            let origin: String = tx
-                .query_row(
-                    "SELECT origin FROM records WHERE id = ?",
-                    [id.as_str()],
-                    |r| r.get(0),
-                )
-                .map_err(sql_err)?;
-            let meta = record.meta_mut();
-            meta.status = status;
-            meta.version += 1;
-            meta.updated_at = Utc::now();
-            write_record(&tx, &record, &origin)?;
-            tx.commit().map_err(sql_err)
-        })
-        .await
-    }
-
-    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
+    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<(Record, Origin)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let args = text_args(ids.iter().map(|i| i.as_str().to_owned()));
         let sql = format!(
-            "SELECT body FROM records WHERE id IN ({})",
+            "SELECT body, origin FROM records WHERE id IN ({})",
+            placeholders(ids.len())
+        );
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(&sql).map_err(sql_err)?;
+            let rows = stmt
+                .query_map(params_from_iter(args), |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(sql_err)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (body, origin) = row.map_err(sql_err)?;
+                let origin = Origin::from_code(&origin)
+                    .ok_or_else(|| internal(format!("unknown record origin '{origin}'")))?;
+                out.push((from_json(&body)?, origin));
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl RecordsWrite for SqliteStore {
+    async fn write_records(&self, writes: &[RecordWrite]) -> StoreResult<()> {
+        let writes = writes.to_vec();
+        self.run(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            apply_writes(&tx, &writes)?;
+            tx.commit().map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn import_seed(&self, seed: &SeedData, writes: &[RecordWrite]) -> StoreResult<()> {
+        let seed = SeedData {
+            records: Vec::new(),
+            ..seed.clone()
+        };
+        let writes = writes.to_vec();
+        self.run(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            replace_reference(&tx, &seed)?;
+            apply_writes(&tx, &writes)?;
+            tx.commit().map_err(sql_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Audit for SqliteStore {
+    async fn history(&self, ids: &[RecordId]) -> StoreResult<Vec<HistoryEntry>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = text_args(ids.iter().map(|i| i.as_str().to_owned()));
+        let sql = format!(
+            "SELECT body FROM record_history WHERE record_id IN ({}) ORDER BY record_id, seq",
             placeholders(ids.len())
         );
         self.run(move |c| query_bodies(c, &sql, args)).await
     }
+}
 
+#[async_trait]
+impl Outbox for SqliteStore {
     async fn outbox_pending(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
         self.run(move |c| {
             let mut stmt = c
@@ -736,7 +763,10 @@ impl Store for SqliteStore {
         })
         .await
     }
+}
 
+#[async_trait]
+impl Bookkeeping for SqliteStore {
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
         let key = key.to_owned();
         self.run(move |c| {

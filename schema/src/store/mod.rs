@@ -1,11 +1,21 @@
-//! The `Store` trait: where records, countries and treaty data live.
+//! The store ports: where records, history, countries and treaty data live.
+//!
+//! The store is split into small ports, each with one job: [`ReferenceData`] (countries,
+//! regions, instruments, treaty status), [`RecordsRead`], [`RecordsWrite`] (a record, its
+//! history entry and its outbox row in one transaction), [`Outbox`] (what the search index still
+//! has to apply), [`Audit`] (history) and [`Bookkeeping`]. [`Store`] is all of them together,
+//! which is what an implementation provides; use-case functions in `core` ask only for the ports
+//! they need. Adapters only store: versions, dates, statuses and history are decided by the core
+//! before a write reaches them.
 //!
 //! Methods are batch-shaped (`&[key]` in, many rows out) so that the GraphQL layer's DataLoaders
 //! can collect every key a query needs and ask once. The SQLite implementation lives in `api/`;
-//! a PostgreSQL one can join it behind the same trait.
+//! a PostgreSQL one can join it behind the same ports, and `tests/store_contract.rs` holds every
+//! implementation to the same behaviour.
 
 use async_trait::async_trait;
 
+use crate::core::history::HistoryEntry;
 use crate::error::StoreResult;
 use crate::ids::{CountryCode, M49Code, RecordId};
 use crate::model::{Country, Instrument, Ratification, Record, Region};
@@ -54,6 +64,42 @@ pub struct ImportReport {
     pub unchanged: u64,
 }
 
+/// Where a record's current content came from.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The seed files.
+    Seed,
+    /// A contributor, through the API.
+    Contribution,
+}
+
+impl Origin {
+    pub fn code(self) -> &'static str {
+        match self {
+            Origin::Seed => "seed",
+            Origin::Contribution => "contribution",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Origin> {
+        [Origin::Seed, Origin::Contribution]
+            .into_iter()
+            .find(|o| o.code() == code)
+    }
+}
+
+/// One record to write, as the core decided it: the record with its bookkeeping set, the
+/// version the change was based on, and the history entry explaining it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordWrite {
+    pub record: Record,
+    /// The stored version this write replaces; `None` when the record must not exist yet. A
+    /// store holding another version refuses the whole batch with `StoreError::Conflict`.
+    pub expected_version: Option<i32>,
+    pub origin: Origin,
+    pub history: HistoryEntry,
+}
+
 /// A record whose search document must be refreshed (or removed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -79,14 +125,9 @@ pub struct SeedData {
     pub records: Vec<Record>,
 }
 
+/// Countries, M49 regions, instruments and treaty status: the seed's reference data.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// A short name of the implementation, for `/health` and logs.
-    fn backend_name(&self) -> &'static str;
-
-    /// Checks the store answers.
-    async fn ping(&self) -> StoreResult<()>;
-
+pub trait ReferenceData: Send + Sync {
     /// Countries by alpha-2 code; unknown codes are simply absent from the answer.
     async fn countries(&self, codes: &[CountryCode]) -> StoreResult<Vec<Country>>;
 
@@ -104,7 +145,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// The recorded treaty standing of these countries.
     async fn ratifications(&self, countries: &[CountryCode]) -> StoreResult<Vec<Ratification>>;
+}
 
+/// Reading records.
+#[async_trait]
+pub trait RecordsRead: Send + Sync {
     /// Published records by id (any kind); unknown or unpublished ids are absent.
     async fn records(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>>;
 
@@ -122,20 +167,31 @@ pub trait Store: Send + Sync + 'static {
         countries: &[CountryCode],
     ) -> StoreResult<Vec<(CountryCode, RecordKind, u64)>>;
 
-    /// Inserts or updates seed data by id. Idempotent: importing the same data twice changes
-    /// nothing the second time. Records that are not in the seed are left alone.
-    async fn import_seed(&self, seed: &SeedData) -> StoreResult<ImportReport>;
+    /// Records by id whatever their status, with where their content came from (for the core,
+    /// which must see every version it changes, and for the indexer, which must also remove
+    /// unpublished records from the search index).
+    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<(Record, Origin)>>;
+}
 
-    /// Sets a record's status (e.g. retracts it), bumping its version. Enqueues it for the
-    /// search index in the same transaction.
-    async fn set_status(&self, id: &RecordId, status: RecordStatus) -> StoreResult<()>;
+/// Writing records: each write, its history entry and an outbox row for the search index go
+/// in one transaction, so no change can miss its history or the index.
+#[async_trait]
+pub trait RecordsWrite: Send + Sync {
+    /// Writes every record of the batch, or none: a write whose `expected_version` is not the
+    /// stored one fails the whole batch with `StoreError::Conflict`.
+    async fn write_records(&self, writes: &[RecordWrite]) -> StoreResult<()>;
 
-    /// Records by id whatever their status (for the indexer, which must also remove
-    /// unpublished ones from the search index).
-    async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>>;
+    /// The seed import in one transaction: replaces the reference data (regions, countries,
+    /// instruments, ratifications) with the seed's, whole, and applies `writes` as
+    /// [`RecordsWrite::write_records`] does. `seed.records` is not read: the core decides what
+    /// to write.
+    async fn import_seed(&self, seed: &SeedData, writes: &[RecordWrite]) -> StoreResult<()>;
+}
 
-    /// The oldest pending outbox entries. Every write of a record adds one, in the same
-    /// transaction as the write, so no change can miss the search index.
+/// What the search index still has to apply.
+#[async_trait]
+pub trait Outbox: Send + Sync {
+    /// The oldest pending outbox entries.
     async fn outbox_pending(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>>;
 
     /// Removes entries the indexer has applied.
@@ -145,8 +201,30 @@ pub trait Store: Send + Sync + 'static {
 
     /// Enqueues every record, for a full refresh of the index.
     async fn outbox_enqueue_all(&self) -> StoreResult<u64>;
+}
 
-    /// A small key-value area for bookkeeping (e.g. the fingerprint of the last seed imported).
+/// History: append-only, written with the change it explains.
+#[async_trait]
+pub trait Audit: Send + Sync {
+    /// The history of these records, oldest first within each record.
+    async fn history(&self, ids: &[RecordId]) -> StoreResult<Vec<HistoryEntry>>;
+}
+
+/// A small key-value area for bookkeeping (e.g. the fingerprint of the last seed imported).
+#[async_trait]
+pub trait Bookkeeping: Send + Sync {
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
+}
+
+/// Every port together: what a store implementation provides.
+#[async_trait]
+pub trait Store:
+    ReferenceData + RecordsRead + RecordsWrite + Outbox + Audit + Bookkeeping + 'static
+{
+    /// A short name of the implementation, for `/health` and logs.
+    fn backend_name(&self) -> &'static str;
+
+    /// Checks the store answers.
+    async fn ping(&self) -> StoreResult<()>;
 }
