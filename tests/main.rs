@@ -13,4 +13,5 @@ mod schema_snapshot;
 mod search_api;
 mod search_contract;
 mod seed_check;
+mod store_contract;
 mod widgets;

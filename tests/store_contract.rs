@@ -1,0 +1,429 @@
+//! One contract for every store: each behaviour is a generic async fn over the store ports,
+//! run here against SQLite (a PostgreSQL store will run the same functions). Expected answers
+//! come from the seed files by brute force, never typed in.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Utc;
+
+use tipx_api::store::SqliteStore;
+use tipx_schema::core::history::HistoryEntry;
+use tipx_schema::core::{Action, Actor, Role};
+use tipx_schema::error::StoreError;
+use tipx_schema::ids::{CountryCode, RecordId};
+use tipx_schema::model::Record;
+use tipx_schema::store::*;
+use tipx_schema::vocab::{RecordKind, RecordStatus};
+
+use crate::helpers::{import, seed};
+
+/// Every SQLite behaviour runs on a fresh store in its own folder.
+async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    (SqliteStore::open(dir.path()).unwrap(), dir)
+}
+
+/// A write of `record` at `version` in `status`, as the core would build it.
+fn write(
+    record: &Record,
+    version: i32,
+    status: RecordStatus,
+    expected: Option<i32>,
+) -> RecordWrite {
+    let mut record = record.clone();
+    let meta = record.meta_mut();
+    meta.version = version;
+    meta.status = status;
+    meta.updated_at = Utc::now();
+    RecordWrite {
+        history: HistoryEntry {
+            record_id: record.id().clone(),
+            version,
+            at: Utc::now(),
+            organisation: "Ministry of Justice".into(),
+            role: Role::Contributor,
+            action: if expected.is_none() {
+                Action::Create
+            } else {
+                Action::Update
+            },
+            from_status: None,
+            to_status: status,
+            reason: None,
+            changes: Vec::new(),
+        },
+        expected_version: expected,
+        origin: Origin::Contribution,
+        record,
+    }
+}
+
+/// A seed record under a new id, to write as a contribution.
+fn fresh(kind: RecordKind, id: &str) -> Record {
+    let mut record = seed()
+        .records
+        .into_iter()
+        .find(|r| r.kind() == kind)
+        .expect("a seed record of that kind");
+    let id = RecordId::parse(id).unwrap();
+    match &mut record {
+        Record::Law(r) => r.id = id,
+        Record::Practice(r) => r.id = id,
+        Record::Case(r) => r.id = id,
+    }
+    record
+}
+
+async fn reference_data_is_what_the_seed_holds(store: &dyn Store) {
+    let seed = seed();
+    import(store, &seed).await;
+    let regions = store.regions().await.unwrap();
+    assert_eq!(regions.len(), seed.regions.len());
+    let instruments: Vec<String> = store
+        .instruments()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    let seed_order: Vec<String> = seed.instruments.iter().map(|i| i.id.clone()).collect();
+    assert_eq!(instruments, seed_order, "instruments keep the seed's order");
+
+    let all = store.list_countries(None).await.unwrap();
+    assert_eq!(all.len(), seed.countries.len());
+    let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "countries come ordered by name");
+
+    // Western Africa (M49 011) at any level, by brute force over the seed.
+    let region = tipx_schema::ids::M49Code::parse("011").unwrap();
+    let expected: BTreeSet<CountryCode> = seed
+        .countries
+        .iter()
+        .filter(|c| c.areas().any(|a| *a == region))
+        .map(|c| c.code)
+        .collect();
+    let got: BTreeSet<CountryCode> = store
+        .list_countries(Some(&region))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    assert_eq!(got, expected);
+
+    let ng = CountryCode::parse("NG").unwrap();
+    let by_alpha3 = store.countries_by_alpha3(&["NGA".into()]).await.unwrap();
+    assert_eq!(by_alpha3.len(), 1);
+    assert_eq!(by_alpha3[0].code, ng);
+    let expected_rows = seed
+        .ratifications
+        .iter()
+        .filter(|r| r.country == ng)
+        .count();
+    assert_eq!(
+        store.ratifications(&[ng]).await.unwrap().len(),
+        expected_rows
+    );
+    assert!(store
+        .countries(&[CountryCode::parse("ZZ").unwrap()])
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+async fn only_published_records_are_read_lists_and_counts(store: &dyn Store) {
+    let seed = seed();
+    import(store, &seed).await;
+    let draft = fresh(RecordKind::Practice, "PR9001");
+    store
+        .write_records(&[write(&draft, 1, RecordStatus::Draft, None)])
+        .await
+        .unwrap();
+    let id = draft.id().clone();
+    assert!(store
+        .records(std::slice::from_ref(&id))
+        .await
+        .unwrap()
+        .is_empty());
+    let any = store
+        .records_any_status(std::slice::from_ref(&id))
+        .await
+        .unwrap();
+    assert_eq!(any.len(), 1);
+    assert_eq!(any[0].1, Origin::Contribution);
+    assert_eq!(any[0].0.meta().status, RecordStatus::Draft);
+
+    let page = store
+        .list_records(
+            RecordKind::Practice,
+            &RecordFilter::default(),
+            &PageRequest {
+                first: 1000,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
+    let expected = seed
+        .records
+        .iter()
+        .filter(|r| r.kind() == RecordKind::Practice)
+        .count();
+    assert_eq!(
+        page.total_count as usize, expected,
+        "the draft is not listed"
+    );
+    assert!(!page.records.iter().any(|r| r.id() == &id));
+
+    let countries = draft.countries();
+    let counts: BTreeMap<(CountryCode, RecordKind), u64> = store
+        .record_counts(&countries)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(c, k, n)| ((c, k), n))
+        .collect();
+    for country in &countries {
+        let expected = seed
+            .records
+            .iter()
+            .filter(|r| r.kind() == RecordKind::Practice && r.countries().contains(country))
+            .count() as u64;
+        assert_eq!(
+            counts
+                .get(&(*country, RecordKind::Practice))
+                .copied()
+                .unwrap_or(0),
+            expected,
+            "{country}: the draft is not counted"
+        );
+    }
+
+    // Published, it is read, listed and counted.
+    store
+        .write_records(&[write(&draft, 2, RecordStatus::Published, Some(1))])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .records(std::slice::from_ref(&id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn pages_follow_record_ids_and_never_repeat(store: &dyn Store) {
+    let seed = seed();
+    import(store, &seed).await;
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_records(
+                RecordKind::Law,
+                &RecordFilter::default(),
+                &PageRequest {
+                    first: 7,
+                    after: after.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        seen.extend(page.records.iter().map(|r| r.id().clone()));
+        if !page.has_next_page {
+            break;
+        }
+        after = page.records.last().map(|r| r.id().clone());
+    }
+    let mut expected: Vec<RecordId> = seed
+        .records
+        .iter()
+        .filter(|r| r.kind() == RecordKind::Law)
+        .map(|r| r.id().clone())
+        .collect();
+    expected.sort();
+    assert_eq!(seen, expected);
+}
+
+async fn a_stale_version_is_a_conflict_and_the_batch_writes_nothing(store: &dyn Store) {
+    let a = fresh(RecordKind::Case, "CA9001");
+    let b = fresh(RecordKind::Case, "CA9002");
+    store
+        .write_records(&[write(&a, 1, RecordStatus::Draft, None)])
+        .await
+        .unwrap();
+    let outbox_before = store.outbox_stats().await.unwrap().pending;
+
+    // b is new, but a is written as if it were still at version 0: nothing is written.
+    let err = store
+        .write_records(&[
+            write(&b, 1, RecordStatus::Draft, None),
+            write(&a, 2, RecordStatus::Draft, Some(7)),
+        ])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(store
+        .records_any_status(std::slice::from_ref(b.id()))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.outbox_stats().await.unwrap().pending, outbox_before);
+    assert_eq!(
+        store
+            .history(&[a.id().clone(), b.id().clone()])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Creating a record that exists is a conflict too.
+    let err = store
+        .write_records(&[write(&a, 1, RecordStatus::Draft, None)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+}
+
+async fn every_write_leaves_one_history_entry_and_one_outbox_row(store: &dyn Store) {
+    let a = fresh(RecordKind::Law, "LW9001");
+    let before = store.outbox_stats().await.unwrap().pending;
+    store
+        .write_records(&[write(&a, 1, RecordStatus::Draft, None)])
+        .await
+        .unwrap();
+    let mut second = write(&a, 2, RecordStatus::Submitted, Some(1));
+    second.history.action = Action::Submit;
+    second.history.from_status = Some(RecordStatus::Draft);
+    second.history.reason = Some("ready for review".into());
+    store.write_records(&[second.clone()]).await.unwrap();
+    assert_eq!(store.outbox_stats().await.unwrap().pending, before + 2);
+    let history = store.history(std::slice::from_ref(a.id())).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].version, 1);
+    assert_eq!(
+        history[1], second.history,
+        "entries come back as written, oldest first"
+    );
+
+    // The indexer acknowledges what it applied.
+    let pending = store.outbox_pending(1000).await.unwrap();
+    assert!(pending.iter().filter(|e| e.record_id == *a.id()).count() == 2);
+    let seqs: Vec<i64> = pending.iter().map(|e| e.seq).collect();
+    store.outbox_ack(&seqs).await.unwrap();
+    assert_eq!(store.outbox_stats().await.unwrap().pending, 0);
+    assert_eq!(
+        store.outbox_enqueue_all().await.unwrap(),
+        1,
+        "one record stored"
+    );
+}
+
+async fn bookkeeping_keeps_the_last_value(store: &dyn Store) {
+    assert_eq!(store.get_meta("k").await.unwrap(), None);
+    store.set_meta("k", "1").await.unwrap();
+    store.set_meta("k", "2").await.unwrap();
+    assert_eq!(store.get_meta("k").await.unwrap().as_deref(), Some("2"));
+    store.ping().await.unwrap();
+}
+
+async fn the_seed_import_is_idempotent_and_leaves_contributions_alone(store: &dyn Store) {
+    let seed = seed();
+    let actor = Actor::system("seed");
+    let first = tipx_schema::core::import::import_seed(store, &actor, &seed, "t", Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(first.report.inserted as usize, seed.records.len());
+    let history = store
+        .history(
+            &seed
+                .records
+                .iter()
+                .map(|r| r.id().clone())
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        history.len(),
+        seed.records.len(),
+        "one import entry per record"
+    );
+    assert!(history
+        .iter()
+        .all(|h| h.organisation == "seed" && h.action == Action::Import));
+
+    let again = tipx_schema::core::import::import_seed(store, &actor, &seed, "t", Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again.report.unchanged as usize, seed.records.len());
+    assert_eq!(again.report.inserted + again.report.updated, 0);
+
+    // A contributor's version of a seed record survives a re-import of a changed seed.
+    let target = seed.records[0].clone();
+    let stored = store
+        .records_any_status(std::slice::from_ref(target.id()))
+        .await
+        .unwrap()
+        .remove(0)
+        .0;
+    let mut contributed = stored.clone();
+    match &mut contributed {
+        Record::Law(r) => r.summary = "A contributor's better summary.".into(),
+        Record::Practice(r) => r.summary = "A contributor's better summary.".into(),
+        Record::Case(r) => r.summary = "A contributor's better summary.".into(),
+    }
+    let v = stored.meta().version;
+    store
+        .write_records(&[write(&contributed, v + 1, RecordStatus::Published, Some(v))])
+        .await
+        .unwrap();
+    let mut changed = seed.clone();
+    match &mut changed.records[0] {
+        Record::Law(r) => r.summary = "The seed's new summary.".into(),
+        Record::Practice(r) => r.summary = "The seed's new summary.".into(),
+        Record::Case(r) => r.summary = "The seed's new summary.".into(),
+    }
+    let third = tipx_schema::core::import::import_seed(store, &actor, &changed, "t", Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(third.skipped.len(), 1);
+    assert_eq!(&third.skipped[0].0, target.id());
+    let now = store
+        .records_any_status(std::slice::from_ref(target.id()))
+        .await
+        .unwrap()
+        .remove(0)
+        .0;
+    assert_eq!(now.summary(), "A contributor's better summary.");
+}
+
+macro_rules! sqlite_contract {
+    ($($behaviour:ident),+ $(,)?) => {
+        mod sqlite {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $behaviour() {
+                    let (store, _dir) = sqlite().await;
+                    super::$behaviour(&store).await;
+                }
+            )+
+        }
+    };
+}
+
+sqlite_contract!(
+    reference_data_is_what_the_seed_holds,
+    only_published_records_are_read_lists_and_counts,
+    pages_follow_record_ids_and_never_repeat,
+    a_stale_version_is_a_conflict_and_the_batch_writes_nothing,
+    every_write_leaves_one_history_entry_and_one_outbox_row,
+    bookkeeping_keeps_the_last_value,
+    the_seed_import_is_idempotent_and_leaves_contributions_alone,
+);
