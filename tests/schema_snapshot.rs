@@ -49,6 +49,7 @@ fn every_field_and_type_in_the_schema_is_documented() {
                 "Edge",
                 "type Query",
                 "query: Query",
+                "mutation: Mutation",
             ]
             .iter()
             .any(|g| t.contains(g));

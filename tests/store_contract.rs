@@ -54,6 +54,8 @@ fn write(
         },
         expected_version: expected,
         origin: Origin::Contribution,
+        slot: Slot::Catalogue,
+        clear_revision: false,
         record,
     }
 }

@@ -17,6 +17,7 @@ pub struct Settings {
     pub seed: SeedSettings,
     pub graphql: GraphqlSettings,
     pub search: SearchSettings,
+    pub privacy: PrivacySettings,
     pub log: LogSettings,
 }
 
@@ -132,6 +133,22 @@ impl Default for GraphqlSettings {
         GraphqlSettings {
             max_depth: limits.max_depth,
             max_complexity: limits.max_complexity,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// Victim counts by sex and age band below this are shown as "fewer than N", with no
+    /// number, in the API, the widgets and exports.
+    pub min_victim_count: i64,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        PrivacySettings {
+            min_victim_count: tipx_schema::core::privacy::SmallCounts::default().threshold,
         }
     }
 }
@@ -307,6 +324,10 @@ mod tests {
             (
                 "search.meili_timeout_secs",
                 s.search.meili_timeout_secs.to_string(),
+            ),
+            (
+                "privacy.min_victim_count",
+                s.privacy.min_victim_count.to_string(),
             ),
             ("log.filter", s.log.filter.clone()),
         ] {

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod graphiql;
 pub mod http;
 pub mod indexer;
+pub mod keys;
 pub mod search;
 pub mod seed;
 pub mod startup;

@@ -33,6 +33,7 @@ Settings (TOML key / environment variable / default):
   search.meili_key            TIPX__SEARCH__MEILI_KEY            (unset)
   search.meili_index          TIPX__SEARCH__MEILI_INDEX          tipx-records
   search.meili_timeout_secs   TIPX__SEARCH__MEILI_TIMEOUT_SECS   60
+  privacy.min_victim_count    TIPX__PRIVACY__MIN_VICTIM_COUNT    11
   log.filter                  TIPX__LOG__FILTER                  info
   log.format                  TIPX__LOG__FORMAT                  text (or json)";
 
@@ -54,6 +55,9 @@ enum Command {
     Seed(SeedArgs),
     /// Rebuild the search index from the store (built aside, then swapped in).
     Reindex(ReindexArgs),
+    /// Manage API keys for contributors, moderators and admins (also while the server runs).
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Generate artefacts from the code.
     #[command(subcommand)]
     Gen(GenCommand),
@@ -117,6 +121,43 @@ struct SeedArgs {
     out: Option<PathBuf>,
     #[command(flatten)]
     store: StoreArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum KeysCommand {
+    /// Create a key and print its secret once.
+    Create {
+        /// contributor (its countries only), moderator (reviews every country) or admin.
+        #[arg(long, value_parser = ["contributor", "moderator", "admin"])]
+        role: String,
+        /// A country the key speaks for (ISO alpha-2); repeat for several. Contributors only.
+        #[arg(long = "country", value_name = "CODE")]
+        countries: Vec<String>,
+        /// The organisation the key acts for, shown as who shared a record (never a person).
+        #[arg(long, value_name = "NAME")]
+        org: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List every key (id, prefix, role, organisation, countries, state); never secrets.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke a key: it is refused from the next request on.
+    Revoke {
+        /// The key's id (key_…), from tipx keys list.
+        id: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Give a key a new secret (printed once); the old one stops working at once.
+    Rotate {
+        /// The key's id (key_…), from tipx keys list.
+        id: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -274,6 +315,55 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 search.name(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys(command) => {
+            let store_args = match &command {
+                KeysCommand::Create { store, .. }
+                | KeysCommand::List { store }
+                | KeysCommand::Revoke { store, .. }
+                | KeysCommand::Rotate { store, .. } => store,
+            };
+            let overrides = Overrides {
+                data_dir: store_args.data_dir.clone(),
+                seed_dir: store_args.seed_dir.clone(),
+                ..Overrides::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+            init_logging(&settings);
+            let (store, _) = open_store(&settings)?;
+            // A key names countries, which come with the seed: a fresh data folder gets it.
+            if settings.seed.load_on_start {
+                let files = SeedFiles::load(settings.seed.dir.as_deref())?;
+                import_if_changed(store.as_ref(), &files, false).await?;
+            }
+            let mut out = std::io::stdout();
+            match command {
+                KeysCommand::Create {
+                    role,
+                    countries,
+                    org,
+                    ..
+                } => {
+                    let role = tipx_schema::core::Role::from_code(&role.to_uppercase())
+                        .context("unknown role")?;
+                    let countries = countries
+                        .iter()
+                        .map(|c| {
+                            tipx_schema::ids::CountryCode::parse(c)
+                                .map_err(|e| anyhow::anyhow!("--country {c}: {e}"))
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    tipx_api::keys::create(store.as_ref(), role, org, countries, &mut out).await?
+                }
+                KeysCommand::List { .. } => tipx_api::keys::list(store.as_ref(), &mut out).await?,
+                KeysCommand::Revoke { id, .. } => {
+                    tipx_api::keys::revoke(store.as_ref(), &id, &mut out).await?
+                }
+                KeysCommand::Rotate { id, .. } => {
+                    tipx_api::keys::rotate(store.as_ref(), &id, &mut out).await?
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Gen(GenCommand::Schema { out }) => {

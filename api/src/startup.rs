@@ -134,7 +134,14 @@ impl Application {
         let widgets = load_widgets(&settings.server.widgets_dir)?;
         let graphiql = load_graphiql(&settings.server.graphiql_dir)?;
         let state = AppState {
-            schema: build_schema(store.clone(), search.clone(), limits),
+            schema: build_schema(
+                store.clone(),
+                search.clone(),
+                limits,
+                tipx_schema::core::privacy::SmallCounts {
+                    threshold: settings.privacy.min_victim_count,
+                },
+            ),
             store,
             search,
             calls,

@@ -69,15 +69,54 @@ fn is_request_error(code: &str) -> bool {
     .any(|c| c.as_str() == code)
 }
 
+/// Who the request acts as, from its `Authorization` header, or the 401 answer.
+#[allow(clippy::result_large_err)] // returned once per request, straight to warp
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    response_type: ResponseType,
+) -> Result<tipx_schema::core::Actor, Response> {
+    let header = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("<not text>"));
+    match tipx_schema::core::keys::authenticate(state.store.as_ref(), header).await {
+        Ok(actor) => {
+            if let Some(id) = &actor.key_id {
+                tracing::debug!(key.id = %id, role = actor.role.code(), "request with a key");
+            }
+            Ok(actor)
+        }
+        Err(err) => {
+            let code = err.code();
+            if code == ErrorCode::Unauthenticated {
+                tracing::info!("request refused: invalid or revoked key");
+            }
+            let mut response = error_response(code, &err.to_string(), response_type);
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"tipx\""),
+            );
+            Err(response)
+        }
+    }
+}
+
 async fn execute(
     state: &AppState,
+    headers: &HeaderMap,
     request: async_graphql::Request,
     response_type: ResponseType,
     cacheable: bool,
 ) -> Response {
+    let actor = match authenticate(state, headers, response_type).await {
+        Ok(actor) => actor,
+        Err(response) => return response,
+    };
+    // Answers to a key are its own: never stored by shared caches.
+    let cacheable = cacheable && actor.key_id.is_none();
     let mut response = state
         .schema
-        .execute(request_data(request, state.store.clone()))
+        .execute(request_data(request, state.store.clone(), actor))
         .await;
     // async-graphql answers a few request errors (an unknown or missing operation name) before
     // any extension runs; they get their code here.
@@ -284,7 +323,7 @@ where
             ))
         }
     };
-    Ok(execute(&state, request, response_type, false).await)
+    Ok(execute(&state, &headers, request, response_type, false).await)
 }
 
 /// Reads a GET request's parameters as the GraphQL-over-HTTP specification names them
@@ -361,7 +400,7 @@ pub(crate) async fn get_graphql(
             return Ok(response);
         }
     }
-    Ok(execute(&state, request, response_type, true).await)
+    Ok(execute(&state, &headers, request, response_type, true).await)
 }
 #[cfg(test)]
 mod tests {

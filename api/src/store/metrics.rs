@@ -10,12 +10,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use tipx_schema::core::history::HistoryEntry;
+use tipx_schema::core::keys::ApiKey;
 use tipx_schema::error::StoreResult;
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
 use tipx_schema::store::{
-    Audit, Bookkeeping, Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordFilter,
-    RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, SeedData, Store,
+    Audit, Bookkeeping, Keys, Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordFilter,
+    RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter,
+    RevisionPage, SeedData, Store,
 };
 use tipx_schema::vocab::RecordKind;
 
@@ -48,15 +50,23 @@ methods!(
     list_records,
     record_counts,
     records_any_status,
+    revisions,
+    list_revisions,
     write_records,
     import_seed,
     history,
+    insert_key,
+    key_by_hash,
+    list_keys,
+    revoke_key,
+    replace_key_secret,
     outbox_pending,
     outbox_ack,
     outbox_stats,
     outbox_enqueue_all,
     get_meta,
     set_meta,
+    next_in_sequence,
 );
 
 /// Wraps a store and counts its calls.
@@ -147,6 +157,19 @@ impl<S: Store> RecordsRead for CountingStore<S> {
         bump(&self.calls.records_any_status);
         self.inner.records_any_status(ids).await
     }
+    async fn revisions(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
+        bump(&self.calls.revisions);
+        self.inner.revisions(ids).await
+    }
+    async fn list_revisions(
+        &self,
+        filter: &RevisionFilter,
+        first: usize,
+        offset: usize,
+    ) -> StoreResult<RevisionPage> {
+        bump(&self.calls.list_revisions);
+        self.inner.list_revisions(filter, first, offset).await
+    }
 }
 
 #[async_trait]
@@ -190,6 +213,35 @@ impl<S: Store> Outbox for CountingStore<S> {
 }
 
 #[async_trait]
+impl<S: Store> Keys for CountingStore<S> {
+    async fn insert_key(&self, key: &ApiKey, secret_hash: &str) -> StoreResult<()> {
+        bump(&self.calls.insert_key);
+        self.inner.insert_key(key, secret_hash).await
+    }
+    async fn key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>> {
+        bump(&self.calls.key_by_hash);
+        self.inner.key_by_hash(secret_hash).await
+    }
+    async fn list_keys(&self) -> StoreResult<Vec<ApiKey>> {
+        bump(&self.calls.list_keys);
+        self.inner.list_keys().await
+    }
+    async fn revoke_key(&self, id: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+        bump(&self.calls.revoke_key);
+        self.inner.revoke_key(id, at).await
+    }
+    async fn replace_key_secret(
+        &self,
+        id: &str,
+        secret_hash: &str,
+        prefix: &str,
+    ) -> StoreResult<()> {
+        bump(&self.calls.replace_key_secret);
+        self.inner.replace_key_secret(id, secret_hash, prefix).await
+    }
+}
+
+#[async_trait]
 impl<S: Store> Bookkeeping for CountingStore<S> {
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
         bump(&self.calls.get_meta);
@@ -198,5 +250,9 @@ impl<S: Store> Bookkeeping for CountingStore<S> {
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
         bump(&self.calls.set_meta);
         self.inner.set_meta(key, value).await
+    }
+    async fn next_in_sequence(&self, name: &str) -> StoreResult<u64> {
+        bump(&self.calls.next_in_sequence);
+        self.inner.next_in_sequence(name).await
     }
 }

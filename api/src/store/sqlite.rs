@@ -13,12 +13,14 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 
 use tipx_schema::core::history::HistoryEntry;
+use tipx_schema::core::keys::ApiKey;
 use tipx_schema::error::{StoreError, StoreResult};
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
 use tipx_schema::store::{
-    Audit, Bookkeeping, Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordFilter,
-    RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, SeedData, Store,
+    Audit, Bookkeeping, Keys, Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordFilter,
+    RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter,
+    RevisionPage, SeedData, Slot, Store,
 };
 use tipx_schema::vocab::{RecordKind, Vocabulary};
 
@@ -82,6 +84,34 @@ CREATE TABLE record_history (
     body TEXT NOT NULL
 );
 CREATE INDEX record_history_by_record ON record_history (record_id, seq);
+"#,
+    // API keys: only the hash of each secret is kept.
+    r#"
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+"#,
+    // Work in progress: drafts and submissions, at most one per record id, never public.
+    r#"
+CREATE TABLE revisions (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX revisions_by_status ON revisions (status, updated_at, id);
+CREATE TABLE revision_countries (
+    record_id TEXT NOT NULL REFERENCES revisions (id) ON DELETE CASCADE,
+    country TEXT NOT NULL,
+    PRIMARY KEY (record_id, country)
+);
+CREATE INDEX revision_countries_by_country ON revision_countries (country, record_id);
 "#,
 ];
 
@@ -416,29 +446,85 @@ fn replace_reference(tx: &Transaction<'_>, seed: &SeedData) -> StoreResult<()> {
     Ok(())
 }
 
+/// The latest stored version of a record: its catalogue row or its revision, whichever is newer.
+fn stored_version(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<i32>> {
+    let catalogue: Option<String> = tx
+        .query_row("SELECT body FROM records WHERE id = ?", [id], |r| r.get(0))
+        .optional()
+        .map_err(sql_err)?;
+    let catalogue = match catalogue {
+        Some(body) => Some(from_json::<Record>(&body)?.meta().version),
+        None => None,
+    };
+    let revision: Option<i32> = tx
+        .query_row("SELECT version FROM revisions WHERE id = ?", [id], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(sql_err)?;
+    Ok(catalogue.max(revision))
+}
+
+/// Writes a revision row and its countries (replacing what was there).
+fn write_revision(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreResult<()> {
+    let id = record.id().as_str();
+    tx.execute(
+        "INSERT INTO revisions (id, kind, status, version, updated_at, origin, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET kind = ?2, status = ?3, version = ?4, updated_at = ?5,
+             origin = ?6, body = ?7",
+        params![
+            id,
+            record.kind().code(),
+            record.meta().status.code(),
+            record.meta().version,
+            record
+                .meta()
+                .updated_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            origin,
+            to_json(record)?
+        ],
+    )
+    .map_err(sql_err)?;
+    tx.execute("DELETE FROM revision_countries WHERE record_id = ?", [id])
+        .map_err(sql_err)?;
+    for country in record.countries() {
+        tx.execute(
+            "INSERT OR IGNORE INTO revision_countries (record_id, country) VALUES (?, ?)",
+            [id, country.as_str()],
+        )
+        .map_err(sql_err)?;
+    }
+    Ok(())
+}
+
 /// Applies writes inside a transaction: each one checks the stored version it expects, then
-/// writes the record, its side tables, its outbox row and its history entry.
+/// writes the record where it goes (a catalogue write also queues it for the search index),
+/// and its history entry.
 fn apply_writes(tx: &Transaction<'_>, writes: &[RecordWrite]) -> StoreResult<()> {
     for write in writes {
         let id = write.record.id().as_str();
-        let stored: Option<String> = tx
-            .query_row("SELECT body FROM records WHERE id = ?", [id], |r| r.get(0))
-            .optional()
-            .map_err(sql_err)?;
-        let stored_version = match stored {
-            Some(body) => Some(from_json::<Record>(&body)?.meta().version),
-            None => None,
-        };
-        if stored_version != write.expected_version {
+        let stored = stored_version(tx, id)?;
+        if stored != write.expected_version {
             return Err(StoreError::Conflict(
-                match (stored_version, write.expected_version) {
-                    (Some(v), Some(e)) => format!("record {id} is at version {v}, not {e}"),
+                match (stored, write.expected_version) {
+                    (Some(v), Some(e)) => {
+                        format!("record {id} is at version {v}, not {e}: reload it and try again")
+                    }
                     (Some(_), None) => format!("record {id} already exists"),
                     (None, _) => format!("record {id} does not exist"),
                 },
             ));
         }
-        write_record(tx, &write.record, write.origin.code())?;
+        match write.slot {
+            Slot::Catalogue => write_record(tx, &write.record, write.origin.code())?,
+            Slot::Revision => write_revision(tx, &write.record, write.origin.code())?,
+        }
+        if write.clear_revision {
+            tx.execute("DELETE FROM revisions WHERE id = ?", [id])
+                .map_err(sql_err)?;
+        }
         tx.execute(
             "INSERT INTO record_history (record_id, version, body) VALUES (?, ?, ?)",
             params![id, write.history.version, to_json(&write.history)?],
@@ -643,6 +729,84 @@ impl RecordsRead for SqliteStore {
         })
         .await
     }
+
+    async fn revisions(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args = text_args(ids.iter().map(|i| i.as_str().to_owned()));
+        let sql = format!(
+            "SELECT body FROM revisions WHERE id IN ({})",
+            placeholders(ids.len())
+        );
+        self.run(move |c| query_bodies(c, &sql, args)).await
+    }
+
+    async fn list_revisions(
+        &self,
+        filter: &RevisionFilter,
+        first: usize,
+        offset: usize,
+    ) -> StoreResult<RevisionPage> {
+        self.revisions_where(filter, first, offset).await
+    }
+}
+
+impl SqliteStore {
+    async fn revisions_where(
+        &self,
+        filter: &RevisionFilter,
+        first: usize,
+        offset: usize,
+    ) -> StoreResult<RevisionPage> {
+        let mut where_sql = String::from("1 = 1");
+        let mut args: Vec<SqlValue> = Vec::new();
+        if let Some(countries) = &filter.countries {
+            where_sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM revision_countries rc WHERE rc.record_id = v.id AND rc.country IN ({}))",
+                placeholders(countries.len().max(1))
+            ));
+            if countries.is_empty() {
+                args.push(SqlValue::Null);
+            }
+            args.extend(text_args(countries.iter().map(|c| c.as_str().to_owned())));
+        }
+        if !filter.statuses.is_empty() {
+            where_sql.push_str(&format!(
+                " AND v.status IN ({})",
+                placeholders(filter.statuses.len())
+            ));
+            args.extend(text_args(filter.statuses.iter().map(|s| s.code())));
+        }
+        if !filter.kinds.is_empty() {
+            where_sql.push_str(&format!(
+                " AND v.kind IN ({})",
+                placeholders(filter.kinds.len())
+            ));
+            args.extend(text_args(filter.kinds.iter().map(|k| k.code())));
+        }
+        let count_sql = format!("SELECT COUNT(*) FROM revisions v WHERE {where_sql}");
+        let count_args = args.clone();
+        let page_sql = format!(
+            "SELECT v.body FROM revisions v WHERE {where_sql} ORDER BY v.updated_at, v.id LIMIT ? OFFSET ?"
+        );
+        args.push(SqlValue::Integer(first as i64 + 1));
+        args.push(SqlValue::Integer(offset as i64));
+        self.run(move |c| {
+            let total: i64 = c
+                .query_row(&count_sql, params_from_iter(count_args), |r| r.get(0))
+                .map_err(sql_err)?;
+            let mut records: Vec<Record> = query_bodies(c, &page_sql, args)?;
+            let has_next_page = records.len() > first;
+            records.truncate(first);
+            Ok(RevisionPage {
+                records,
+                has_next_page,
+                total_count: total as u64,
+            })
+        })
+        .await
+    }
 }
 
 #[async_trait]
@@ -766,6 +930,96 @@ impl Outbox for SqliteStore {
 }
 
 #[async_trait]
+impl Keys for SqliteStore {
+    async fn insert_key(&self, key: &ApiKey, secret_hash: &str) -> StoreResult<()> {
+        let (key, hash) = (key.clone(), secret_hash.to_owned());
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO api_keys (id, secret_hash, created_at, body) VALUES (?, ?, ?, ?)",
+                params![key.id, hash, key.created_at.to_rfc3339(), to_json(&key)?],
+            )
+            .map(|_| ())
+            .map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>> {
+        let hash = secret_hash.to_owned();
+        self.run(move |c| {
+            Ok(query_bodies::<ApiKey>(
+                c,
+                "SELECT body FROM api_keys WHERE secret_hash = ?",
+                vec![SqlValue::Text(hash)],
+            )?
+            .pop())
+        })
+        .await
+    }
+
+    async fn list_keys(&self) -> StoreResult<Vec<ApiKey>> {
+        self.run(|c| {
+            query_bodies(
+                c,
+                "SELECT body FROM api_keys ORDER BY created_at DESC, id",
+                Vec::new(),
+            )
+        })
+        .await
+    }
+
+    async fn revoke_key(&self, id: &str, at: chrono::DateTime<Utc>) -> StoreResult<()> {
+        let id = id.to_owned();
+        self.update_key(id, move |key, _| key.revoked_at = Some(at))
+            .await
+    }
+
+    async fn replace_key_secret(
+        &self,
+        id: &str,
+        secret_hash: &str,
+        prefix: &str,
+    ) -> StoreResult<()> {
+        let (id, hash, prefix) = (id.to_owned(), secret_hash.to_owned(), prefix.to_owned());
+        self.update_key(id, move |key, new_hash| {
+            key.prefix = prefix;
+            *new_hash = Some(hash);
+        })
+        .await
+    }
+}
+
+impl SqliteStore {
+    /// Changes a stored key (and optionally its secret's hash) in one transaction.
+    async fn update_key(
+        &self,
+        id: String,
+        change: impl FnOnce(&mut ApiKey, &mut Option<String>) + Send + 'static,
+    ) -> StoreResult<()> {
+        self.run(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            let Some(mut key) = query_bodies::<ApiKey>(
+                &tx,
+                "SELECT body FROM api_keys WHERE id = ?",
+                vec![SqlValue::Text(id.clone())],
+            )?
+            .pop() else {
+                return Err(StoreError::NotFound(format!("no key with id '{id}'")));
+            };
+            let mut new_hash = None;
+            change(&mut key, &mut new_hash);
+            tx.execute(
+                "UPDATE api_keys SET body = ?, secret_hash = COALESCE(?, secret_hash) WHERE id = ?",
+                params![to_json(&key)?, new_hash, id],
+            )
+            .map_err(sql_err)?;
+            tx.commit().map_err(sql_err)
+        })
+        .await
+    }
+}
+
+#[async_trait]
 impl Bookkeeping for SqliteStore {
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
         let key = key.to_owned();
@@ -773,6 +1027,26 @@ impl Bookkeeping for SqliteStore {
             c.query_row("SELECT value FROM meta WHERE key = ?", [key], |r| r.get(0))
                 .optional()
                 .map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn next_in_sequence(&self, name: &str) -> StoreResult<u64> {
+        let key = format!("sequence.{name}");
+        self.run(move |c| {
+            let tx = c.transaction().map_err(sql_err)?;
+            let current: Option<String> = tx
+                .query_row("SELECT value FROM meta WHERE key = ?", [&key], |r| r.get(0))
+                .optional()
+                .map_err(sql_err)?;
+            let next = current.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+                params![key, next.to_string()],
+            )
+            .map_err(sql_err)?;
+            tx.commit().map_err(sql_err)?;
+            Ok(next)
         })
         .await
     }

@@ -47,11 +47,21 @@ pub async fn history(
     actor: &Actor,
     ids: &[RecordId],
 ) -> StoreResult<Vec<HistoryEntry>> {
-    let visible: Vec<RecordId> = records(read, actor, ids)
+    let mut visible: Vec<RecordId> = records(read, actor, ids)
         .await?
         .iter()
         .filter(|r| actor.sees_unpublished() || r.meta().status == RecordStatus::Published)
         .map(|r| r.id().clone())
         .collect();
+    // Drafts and submissions: their contributors' and the moderators'.
+    if actor.role != super::Role::Public {
+        for revision in read.revisions(ids).await? {
+            if (actor.sees_unpublished() || actor.speaks_for(&revision.countries()))
+                && !visible.contains(revision.id())
+            {
+                visible.push(revision.id().clone());
+            }
+        }
+    }
     audit.history(&visible).await
 }

@@ -11,6 +11,11 @@ pub enum CoreError {
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
+    Unauthenticated(String),
+    /// An argument is malformed or out of its limits.
+    #[error("{0}")]
+    BadInput(String),
+    #[error("{0}")]
     IllegalMove(IllegalMove),
     /// The record changed since the version the change was based on.
     #[error("{0}")]
@@ -32,6 +37,8 @@ impl CoreError {
         match self {
             CoreError::NotFound(_) => ErrorCode::NotFound,
             CoreError::Forbidden(_) => ErrorCode::Forbidden,
+            CoreError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            CoreError::BadInput(_) => ErrorCode::BadUserInput,
             CoreError::IllegalMove(_) => ErrorCode::InvalidTransition,
             CoreError::Conflict(_) => ErrorCode::Conflict,
             CoreError::Invalid(_) | CoreError::ReasonRequired(_) => ErrorCode::BadUserInput,

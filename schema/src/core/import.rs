@@ -17,7 +17,7 @@ use super::history::{diff, HistoryEntry};
 use super::status::{next_status, Action};
 use crate::ids::RecordId;
 use crate::model::{Record, RecordMeta};
-use crate::store::{ImportReport, Origin, RecordWrite, Store};
+use crate::store::{ImportReport, Origin, RecordWrite, Slot, Store};
 
 /// What an import did, beyond the counts: the records it left alone because a contributor
 /// changed them since, with the reason.
@@ -105,6 +105,8 @@ pub async fn import_seed(
             },
             expected_version: old.map(|r| r.meta().version),
             origin: Origin::Seed,
+            slot: Slot::Catalogue,
+            clear_revision: false,
             record,
         });
     }

@@ -9,14 +9,20 @@
 //! - `rules`: the checks every record gets, from a seed file or from a contributor;
 //! - `history`: what changed between two versions of a record, field by field;
 //! - `catalogue`: reading records and reference data;
+//! - `editing`: drafts (create, update, propose a change to a published record);
 //! - `import`: the seed import (versions, dates and history decided here, not in the store);
+//! - `keys`: API keys (created, listed, revoked, rotated) and who a request acts as;
+//! - `privacy`: small victim counts shown as "fewer than N";
 //! - `review`: status moves (submit, withdraw, publish, reject, retract) and who may make them.
 
 pub mod actor;
 pub mod catalogue;
+pub mod editing;
 pub mod error;
 pub mod history;
 pub mod import;
+pub mod keys;
+pub mod privacy;
 pub mod review;
 pub mod rules;
 pub mod status;

@@ -1,29 +1,34 @@
 //! Moving a record through the status machine: submit, withdraw, publish, reject, retract.
 //! Who may do what is decided here:
 //!
-//! | action | who |
-//! |---|---|
-//! | submit, withdraw | a contributor for the record's countries; moderators, admins |
-//! | publish, reject, retract | moderators, admins |
+//! | action | on | who |
+//! |---|---|---|
+//! | submit, withdraw | a draft / a submission | a contributor for the record's countries; moderators, admins |
+//! | publish, reject | a submission | moderators, admins |
+//! | retract | a published record | moderators, admins |
 //!
-//! Reject and retract need a reason. Every move is written with its history entry and an
-//! outbox row (so search follows the status) in one transaction, and is refused when the
-//! record changed since the version the caller saw.
+//! Reject and retract need a reason. A move is refused when the record changed since the
+//! version the caller saw (`CONFLICT`) and when the status machine does not allow it
+//! (`INVALID_TRANSITION`). Publishing moves the revision into the catalogue (a new version of
+//! the published record, or its first); the history entry lists what changed against the
+//! version published before.
 
 use chrono::{DateTime, Utc};
 
 use super::actor::{Actor, Role};
+use super::editing::{check_rules, latest};
 use super::error::{CoreError, CoreResult};
-use super::history::HistoryEntry;
+use super::history::{diff, HistoryEntry};
 use super::status::{next_status, Action};
 use crate::ids::RecordId;
 use crate::model::Record;
-use crate::store::{RecordWrite, Store};
+use crate::store::{Origin, RecordWrite, Slot, Store};
+use crate::vocab::RecordStatus;
 
 /// The longest reason accepted.
 pub const MAX_REASON_CHARS: usize = 1_000;
 
-/// Applies a status move to a record and returns the record as written.
+/// Applies a status move and returns the record as written.
 /// `expected_version`: the version the caller saw (`None`: whatever is stored).
 pub async fn transition(
     store: &dyn Store,
@@ -34,8 +39,11 @@ pub async fn transition(
     expected_version: Option<i32>,
     now: DateTime<Utc>,
 ) -> CoreResult<Record> {
-    if matches!(action, Action::Create | Action::Update | Action::Import) {
-        return Err(CoreError::Forbidden(format!(
+    if !matches!(
+        action,
+        Action::Submit | Action::Withdraw | Action::Publish | Action::Reject | Action::Retract
+    ) {
+        return Err(CoreError::BadInput(format!(
             "{} is not a status move",
             action.code()
         )));
@@ -52,34 +60,74 @@ pub async fn transition(
             "a reason has at most {MAX_REASON_CHARS} characters"
         )));
     }
-    let Some((old, origin)) = store
-        .records_any_status(std::slice::from_ref(id))
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Err(CoreError::NotFound(format!("no record with id '{id}'")));
+    let state = latest(store, id).await?;
+    // Retract acts on the published record; every other move on the work in progress.
+    let (subject, slot) = if action == Action::Retract {
+        let Some((published, _)) = state.catalogue.clone() else {
+            return Err(CoreError::NotFound(format!("no record with id '{id}'")));
+        };
+        (published, Slot::Catalogue)
+    } else {
+        let Some(revision) = state.revision.clone() else {
+            return Err(match state.catalogue {
+                Some(_) => CoreError::IllegalMove(super::status::IllegalMove {
+                    from: state.catalogue.as_ref().map(|(r, _)| r.meta().status),
+                    action,
+                }),
+                None => CoreError::NotFound(format!("no record with id '{id}'")),
+            });
+        };
+        (revision, Slot::Revision)
     };
-    authorize(actor, action, &old)?;
+    authorize(actor, action, &subject)?;
     if let Some(expected) = expected_version {
-        if expected != old.meta().version {
+        if expected != subject.meta().version {
             return Err(CoreError::Conflict(format!(
                 "record {id} is at version {}, not {expected}: reload it and try again",
-                old.meta().version
+                subject.meta().version
             )));
         }
     }
-    let from = old.meta().status;
+    let from = subject.meta().status;
     let to = next_status(Some(from), action).map_err(CoreError::IllegalMove)?;
-    let mut record = old.clone();
+    if action == Action::Submit {
+        check_rules(store, &subject, now).await?;
+    }
+    let version = state.version + 1;
+    let mut record = subject.clone();
     let meta = record.meta_mut();
     meta.status = to;
-    meta.version += 1;
+    meta.version = version;
     meta.updated_at = now;
+    let (slot, clear_revision, changes, origin) = match action {
+        Action::Publish => {
+            if let Some((published, _)) = &state.catalogue {
+                record.meta_mut().created_at = published.meta().created_at;
+            }
+            let before = state.catalogue.as_ref().map(|(r, _)| r);
+            (
+                Slot::Catalogue,
+                true,
+                diff(before, &record),
+                Origin::Contribution,
+            )
+        }
+        _ => (
+            slot,
+            false,
+            Vec::new(),
+            state
+                .catalogue
+                .as_ref()
+                .filter(|_| slot == Slot::Catalogue)
+                .map(|(_, o)| *o)
+                .unwrap_or(Origin::Contribution),
+        ),
+    };
     let write = RecordWrite {
         history: HistoryEntry {
             record_id: id.clone(),
-            version: record.meta().version,
+            version,
             at: now,
             organisation: actor.organisation_name().to_owned(),
             role: actor.role,
@@ -87,9 +135,11 @@ pub async fn transition(
             from_status: Some(from),
             to_status: to,
             reason: reason.map(str::to_owned),
-            changes: Vec::new(),
+            changes,
         },
-        expected_version: Some(old.meta().version),
+        expected_version: Some(state.version),
+        slot,
+        clear_revision,
         origin,
         record: record.clone(),
     };
@@ -103,16 +153,31 @@ fn authorize(actor: &Actor, action: Action, record: &Record) -> CoreResult<()> {
         Action::Publish | Action::Reject | Action::Retract => {
             matches!(actor.role, Role::Moderator | Role::Admin | Role::System)
         }
-        Action::Create | Action::Update | Action::Import => false,
+        _ => false,
     };
     if allowed {
-        Ok(())
-    } else {
-        Err(CoreError::Forbidden(format!(
-            "a {} key may not {} record {}",
+        return Ok(());
+    }
+    Err(match actor.role {
+        Role::Public => CoreError::Unauthenticated(format!(
+            "to {} a record, send a key: Authorization: Bearer tipx_…",
+            action.code().to_lowercase()
+        )),
+        _ => CoreError::Forbidden(format!(
+            "a {} key may not {} record {}{}",
             actor.role.code().to_lowercase(),
             action.code().to_lowercase(),
-            record.id()
-        )))
-    }
+            record.id(),
+            if actor.role == Role::Contributor {
+                " (a contributor acts for its own countries and cannot publish)"
+            } else {
+                ""
+            }
+        )),
+    })
+}
+
+/// Whether a record is work in progress.
+pub fn in_review(status: RecordStatus) -> bool {
+    matches!(status, RecordStatus::Draft | RecordStatus::Submitted)
 }

@@ -218,7 +218,8 @@ pub fn valid_language(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// Finds an email address or phone number in free text.
+/// Finds an email address or phone number in free text (the seed rule, also part of the
+/// contribution guard [`personal_data`]).
 pub fn contact_detail(text: &str) -> Option<String> {
     static PATTERNS: OnceLock<[Regex; 2]> = OnceLock::new();
     let patterns = PATTERNS.get_or_init(|| {
@@ -233,4 +234,142 @@ pub fn contact_detail(text: &str) -> Option<String> {
     patterns
         .iter()
         .find_map(|p| p.find(text).map(|m| m.as_str().to_owned()))
+}
+
+/// What kind of personal data a text seems to carry.
+fn personal_data_patterns() -> &'static [(&'static str, Regex)] {
+    static PATTERNS: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let months = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+        let full_date = format!(
+            r"(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{months})\.?,?\s+\d{{4}}|(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+        );
+        vec![
+            (
+                "a date of birth",
+                Regex::new(&format!(
+                    r"(?i)\b(?:born|birth|d\.?o\.?b\.?|née?|nacid[oa]|nascid[oa])\b[^.;\n]{{0,25}}?{full_date}"
+                ))
+                .expect("date of birth pattern"),
+            ),
+            (
+                "a passport or identity document number",
+                Regex::new(r"(?i)\b(?:passport|id card|identity card|national id|nin|ssn)\b\s*(?:no\.?|number|nr\.?|#)?\s*:?\s*[A-Z0-9][A-Z0-9-]{5,}")
+                    .expect("document number pattern"),
+            ),
+            (
+                "a passport or identity document number",
+                // One or two capital letters then 6 to 9 digits, as one token (A12345678).
+                Regex::new(r"\b[A-Z]{1,2}\d{6,9}\b").expect("passport pattern"),
+            ),
+            (
+                "an identity number",
+                // Nine or more digits in one run: not a year, a statute number or an amount.
+                Regex::new(r"\b\d{9,}\b").expect("long number pattern"),
+            ),
+            (
+                "a street address",
+                Regex::new(r"(?i)\b\d{1,5}[a-z]?,?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:street|st\.|road|rd\.|avenue|ave\.|lane|boulevard|blvd\.?|drive|close|crescent)\b|\b(?:rue|calle|avenida|avenue|via|rua|ulitsa)\s+(?:[\w'-]+\s+){0,3}(?:no\.?\s*)?\d{1,5}\b|\bp\.?\s?o\.?\s+box\s+\d+")
+                    .expect("street address pattern"),
+            ),
+        ]
+    })
+}
+
+/// Finds personal data in free text: an email address, a phone number, a passport or
+/// identity number, a full date of birth or a street address. Returns what kind it found.
+/// URLs in the text are only checked for email addresses (their paths carry numbers).
+pub fn personal_data(text: &str) -> Option<&'static str> {
+    static URL: OnceLock<Regex> = OnceLock::new();
+    let url = URL.get_or_init(|| Regex::new(r"https?://\S+").expect("url pattern"));
+    if contact_detail(text).is_some_and(|found| found.contains('@')) {
+        return Some("an email address");
+    }
+    let without_urls = url.replace_all(text, " ");
+    if contact_detail(&without_urls).is_some() {
+        return Some("a phone number");
+    }
+    personal_data_patterns()
+        .iter()
+        .find(|(_, pattern)| pattern.is_match(&without_urls))
+        .map(|(kind, _)| *kind)
+}
+
+/// The do-no-harm guard on a contribution: free text, source titles and source URLs may carry
+/// no personal data. Each hit names the field and what was found (not the text itself, which
+/// is not stored).
+pub fn check_personal_data(record: &Record) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut texts: Vec<(String, &str)> = record
+        .free_text()
+        .into_iter()
+        .map(|(f, t)| (f.to_owned(), t))
+        .collect();
+    for (i, source) in record.sources().iter().enumerate() {
+        texts.push((format!("sources[{i}].url"), source.url.as_str()));
+        if let Some(title) = &source.title {
+            texts.push((format!("sources[{i}].title"), title.as_str()));
+        }
+    }
+    for (field, text) in texts {
+        if let Some(kind) = personal_data(text) {
+            errors.push(FieldError {
+                field,
+                rule: "PERSONAL_DATA",
+                message: format!(
+                    "looks like {kind}: records never carry personal data about victims or \
+                     anyone else (do no harm); remove it and describe the facts in aggregate"
+                ),
+            });
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod personal_data_tests {
+    use super::personal_data;
+
+    #[test]
+    fn personal_data_is_found() {
+        for text in [
+            "Contact the survivor at jane.doe@example.org for details.",
+            "Call +234 803 555 0199 for the victim's family.",
+            "Her passport number is A12345678.",
+            "Passport no. P-4471923 was seized.",
+            "The girl, born on 12 March 2006, was recruited online.",
+            "DOB: 2006-03-12, recruited in Lagos.",
+            "She was born 03/12/2006 in Benin City.",
+            "He was held at 14 Adeola Odeku Street until his rescue.",
+            "The shelter at 221B Baker Street houses victims.",
+            "They lived at Calle Mayor 15 in Madrid.",
+            "Write to P.O. Box 4521, Abuja.",
+            "National ID 123456789012 was used to open the account.",
+        ] {
+            assert!(personal_data(text).is_some(), "not caught: {text}");
+        }
+    }
+
+    #[test]
+    fn years_statutes_cases_money_and_urls_are_not_personal_data() {
+        for text in [
+            "Enacted in 2015 and amended in 2019 and 2022.",
+            "Law No. 14/2019 on combating trafficking in persons, Article 3.",
+            "Act 2015 No. 30; Decree 2018-1234 of 12 December 2018.",
+            "Judgment of 12 March 2019 in [2014] UKSC 47 and App. no. 25965/04.",
+            "Case No. HCT-00-CR-SC-0012-2014 before the High Court.",
+            "Criminal case 1-123/2020 in the Moscow City Court.",
+            "Assets of USD 1,250,000 and EUR 3.5 million were confiscated.",
+            "Fines of 500,000 naira and 10 years' imprisonment.",
+            "See https://www.unodc.org/res/cld/case-law-doc/2019/123456789.html for the record.",
+            "https://laws.example.gov/act/2015/30/section/4?id=987654321",
+            "The ruling was handed down on March 5, 2021 by three judges.",
+            "Between 2010 and 2020, 1,234 victims were identified (aggregate).",
+            "Section 21(1)(a) of the Penal Code, chapter 63.",
+            "SDG target 8.7 and ILO Convention No. 182.",
+            "The hotline 24/7 answered 3,500 calls in 2022.",
+        ] {
+            assert_eq!(personal_data(text), None, "false positive: {text}");
+        }
+    }
 }

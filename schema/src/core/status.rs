@@ -6,6 +6,8 @@
 //!                    ▲  │ update     │  │                │
 //!                    │  └────────────┘  │ reject,        │ import (the seed's own
 //!                    └──────────────────┘ withdraw       │ records, kept as they are)
+//!                    ▲                                   │
+//!                    └──────────── revise ───────────────┘ (a copy; the published one stays)
 //! ```
 //!
 //! A change to a published record goes through review as a new version while the published
@@ -38,10 +40,13 @@ pub enum Action {
     Retract,
     /// Written by the seed import.
     Import,
+    /// A change to a published record started: a draft copy goes through review while the
+    /// published version stays visible.
+    Revise,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Create,
         Action::Update,
         Action::Submit,
@@ -50,6 +55,7 @@ impl Action {
         Action::Reject,
         Action::Retract,
         Action::Import,
+        Action::Revise,
     ];
 
     pub fn code(self) -> &'static str {
@@ -62,6 +68,7 @@ impl Action {
             Action::Reject => "REJECT",
             Action::Retract => "RETRACT",
             Action::Import => "IMPORT",
+            Action::Revise => "REVISE",
         }
     }
 
@@ -80,6 +87,7 @@ impl Action {
             Action::Reject => "rejected",
             Action::Retract => "retracted",
             Action::Import => "imported",
+            Action::Revise => "revised",
         }
     }
 
@@ -121,6 +129,8 @@ pub fn next_status(
         (Some(Submitted), Reject) => Ok(Draft),
         (Some(Submitted), Publish) => Ok(Published),
         (Some(Published), Retract) => Ok(Retracted),
+        // The revision of a published record starts as a draft.
+        (Some(Published), Revise) => Ok(Draft),
         // The seed's own records are published when first imported and keep their status
         // (a retracted seed record stays retracted) when the seed changes.
         (None, Import) => Ok(Published),
@@ -165,6 +175,11 @@ mod tests {
             Some(RecordStatus::Published),
             Action::Retract,
             RecordStatus::Retracted,
+        ),
+        (
+            Some(RecordStatus::Published),
+            Action::Revise,
+            RecordStatus::Draft,
         ),
         (None, Action::Import, RecordStatus::Published),
         (

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
+use crate::core::history::HistoryEntry;
+use crate::core::{catalogue, Actor};
 use crate::error::StoreError;
 use crate::ids::{CountryCode, M49Code, RecordId};
 use crate::model::{Country, Instrument, Ratification, Record, Region};
@@ -22,10 +24,12 @@ pub struct Loaders {
     pub counts: DataLoader<CountLoader, HashMapCache>,
     pub regions: DataLoader<RegionLoader, HashMapCache>,
     pub instruments: DataLoader<InstrumentLoader, HashMapCache>,
+    pub history: DataLoader<HistoryLoader, HashMapCache>,
 }
 
 impl Loaders {
-    pub fn new(store: Arc<dyn Store>) -> Loaders {
+    /// Loaders for one request by `actor`: what they load is what the actor may see.
+    pub fn new(store: Arc<dyn Store>, actor: Actor) -> Loaders {
         // Each loader also caches what it loaded for the rest of the request, so the same
         // country or instrument asked for twice costs one load.
         fn new<L>(loader: L) -> DataLoader<L, HashMapCache> {
@@ -39,7 +43,8 @@ impl Loaders {
         }
         Loaders {
             countries: new(CountryLoader(store.clone())),
-            records: new(RecordLoader(store.clone())),
+            records: new(RecordLoader(store.clone(), actor.clone())),
+            history: new(HistoryLoader(store.clone(), actor)),
             ratifications: new(RatificationLoader(store.clone())),
             counts: new(CountLoader(store.clone())),
             regions: new(RegionLoader(store.clone())),
@@ -60,15 +65,41 @@ impl Loader<CountryCode> for CountryLoader {
     }
 }
 
-pub struct RecordLoader(Arc<dyn Store>);
+/// Records the request's actor may see (`core::catalogue` decides).
+pub struct RecordLoader(Arc<dyn Store>, Actor);
 
 impl Loader<RecordId> for RecordLoader {
     type Value = Record;
     type Error = LoadError;
 
     async fn load(&self, keys: &[RecordId]) -> Result<HashMap<RecordId, Record>, LoadError> {
-        let records = self.0.records(keys).await.map_err(Arc::new)?;
+        let records = catalogue::records(self.0.as_ref(), &self.1, keys)
+            .await
+            .map_err(Arc::new)?;
         Ok(records.into_iter().map(|r| (r.id().clone(), r)).collect())
+    }
+}
+
+/// The history of records the request's actor may see, oldest first.
+pub struct HistoryLoader(Arc<dyn Store>, Actor);
+
+impl Loader<RecordId> for HistoryLoader {
+    type Value = Vec<HistoryEntry>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[RecordId],
+    ) -> Result<HashMap<RecordId, Vec<HistoryEntry>>, LoadError> {
+        let store = self.0.as_ref();
+        let entries = catalogue::history(store, store, &self.1, keys)
+            .await
+            .map_err(Arc::new)?;
+        let mut out: HashMap<RecordId, Vec<HistoryEntry>> = HashMap::new();
+        for entry in entries {
+            out.entry(entry.record_id.clone()).or_default().push(entry);
+        }
+        Ok(out)
     }
 }
 

@@ -6,13 +6,15 @@ mod introspection;
 mod limits;
 mod loaders;
 mod query;
+mod record_inputs;
 mod search;
+mod sharing;
 mod taxonomy;
 mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{Context, EmptySubscription, Schema};
 
 pub use errors::{set_code, ErrorCodes};
 pub use inputs::{RecordFilterInput, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE_SIZE};
@@ -26,7 +28,9 @@ use crate::error::{gql_error, ErrorCode, StoreError};
 use crate::search::SearchBackend;
 use crate::store::Store;
 
-pub type TipxSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub use sharing::MutationRoot;
+
+pub type TipxSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Limits a query must keep.
 #[derive(Clone, Copy, Debug)]
@@ -50,9 +54,11 @@ pub fn build_schema(
     store: Arc<dyn Store>,
     search: Arc<dyn SearchBackend>,
     limits: QueryLimits,
+    small_counts: crate::core::privacy::SmallCounts,
 ) -> TipxSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
         .data(store)
+        .data(small_counts)
         .data(search)
         .extension(ErrorCodes)
         .extension(introspection::SchemaDescription)
@@ -66,17 +72,18 @@ pub fn build_schema(
 /// The SDL partners and the widgets build against (`schema/schema.graphql`).
 /// Scalars carry `@specifiedBy`, as introspection answers.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
         .finish()
         .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
-/// Attaches fresh loaders to a request.
+/// Attaches who is asking and fresh loaders (which load what that actor may see).
 pub fn request_data(
     request: async_graphql::Request,
     store: Arc<dyn Store>,
+    actor: crate::core::Actor,
 ) -> async_graphql::Request {
-    request.data(Loaders::new(store))
+    request.data(Loaders::new(store, actor.clone())).data(actor)
 }
 
 /// The cost of a page of `first` items whose fields cost `child` each.

@@ -22,6 +22,7 @@ pub struct QueryRoot(
     CountryQuery,
     NodeQuery,
     TaxonomyQuery,
+    super::sharing::SharingQuery,
 );
 
 /// Accepts a global id or a stable record id (`PR01`) for a record of `kind`.

@@ -196,6 +196,30 @@ macro_rules! record_object {
         async fn version(&self) -> i32 {
             self.meta.version
         }
+        /// Every change of this record, oldest first: the organisation and role that made it
+        /// (never a person), when, the status move, the reason and the fields that changed.
+        async fn history(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<super::sharing::HistoryEntryGql>> {
+            let entries = loaders(ctx)?
+                .history
+                .load_one(self.id.clone())
+                .await
+                .map_err(load_err)?
+                .unwrap_or_default();
+            Ok(entries.iter().map(Into::into).collect())
+        }
+        /// The organisation that first shared this record ("seed" for the platform's own
+        /// sourced data).
+        async fn shared_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+            Ok(loaders(ctx)?
+                .history
+                .load_one(self.id.clone())
+                .await
+                .map_err(load_err)?
+                .and_then(|entries| entries.first().map(|e| e.organisation.clone())))
+        }
 
         $($own)*
         }
@@ -313,6 +337,12 @@ Practice {
 }
 }
 
+fn small_counts(ctx: &Context<'_>) -> crate::core::privacy::SmallCounts {
+    ctx.data_opt::<crate::core::privacy::SmallCounts>()
+        .copied()
+        .unwrap_or_default()
+}
+
 /// A number of victims by sex and age band (aggregate only).
 #[Object]
 impl VictimCount {
@@ -324,9 +354,18 @@ impl VictimCount {
     async fn age(&self) -> AgeBand {
         self.age
     }
-    /// How many victims.
-    async fn count(&self) -> i64 {
-        self.count
+    /// How many victims; null when fewer than the privacy threshold (see `suppressed`).
+    async fn count(&self, ctx: &Context<'_>) -> Option<i64> {
+        small_counts(ctx).visible(self.count)
+    }
+    /// True when the count is below the privacy threshold (default 11) and so not shown:
+    /// read it as "fewer than 11". No small group of people can be singled out.
+    async fn suppressed(&self, ctx: &Context<'_>) -> bool {
+        small_counts(ctx).visible(self.count).is_none()
+    }
+    /// The threshold in force: counts below it are suppressed.
+    async fn suppressed_below(&self, ctx: &Context<'_>) -> i64 {
+        small_counts(ctx).threshold
     }
 }
 

@@ -3,7 +3,7 @@
 //! The store is split into small ports, each with one job: [`ReferenceData`] (countries,
 //! regions, instruments, treaty status), [`RecordsRead`], [`RecordsWrite`] (a record, its
 //! history entry and its outbox row in one transaction), [`Outbox`] (what the search index still
-//! has to apply), [`Audit`] (history) and [`Bookkeeping`]. [`Store`] is all of them together,
+//! has to apply), [`Audit`] (history), [`Keys`] and [`Bookkeeping`]. [`Store`] is all of them together,
 //! which is what an implementation provides; use-case functions in `core` ask only for the ports
 //! they need. Adapters only store: versions, dates, statuses and history are decided by the core
 //! before a write reaches them.
@@ -15,7 +15,10 @@
 
 use async_trait::async_trait;
 
+use chrono::{DateTime, Utc};
+
 use crate::core::history::HistoryEntry;
+use crate::core::keys::ApiKey;
 use crate::error::StoreResult;
 use crate::ids::{CountryCode, M49Code, RecordId};
 use crate::model::{Country, Instrument, Ratification, Record, Region};
@@ -88,16 +91,48 @@ impl Origin {
     }
 }
 
-/// One record to write, as the core decided it: the record with its bookkeeping set, the
-/// version the change was based on, and the history entry explaining it.
+/// Where a write goes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The catalogue: what the public reads (when published) and the search index follows.
+    Catalogue,
+    /// Work in progress: a draft or submission, new or revising a catalogue record. At most
+    /// one per record id; never public, never indexed.
+    Revision,
+}
+
+/// One record to write, as the core decided it: the record with its bookkeeping set, where it
+/// goes, the version the change was based on, and the history entry explaining it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordWrite {
     pub record: Record,
-    /// The stored version this write replaces; `None` when the record must not exist yet. A
-    /// store holding another version refuses the whole batch with `StoreError::Conflict`.
+    pub slot: Slot,
+    /// The record's latest stored version (catalogue or revision, whichever is newer) this
+    /// write is based on; `None` when the record must not exist yet in either. A store holding
+    /// another version refuses the whole batch with `StoreError::Conflict`.
     pub expected_version: Option<i32>,
+    /// After writing, remove the record's revision (it was published into the catalogue).
+    pub clear_revision: bool,
     pub origin: Origin,
     pub history: HistoryEntry,
+}
+
+/// Which revisions to list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RevisionFilter {
+    /// Revisions about any of these countries; `None` for every country.
+    pub countries: Option<Vec<CountryCode>>,
+    /// Revisions in any of these statuses; empty for all.
+    pub statuses: Vec<RecordStatus>,
+    pub kinds: Vec<RecordKind>,
+}
+
+/// One page of revisions, oldest change first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevisionPage {
+    pub records: Vec<Record>,
+    pub has_next_page: bool,
+    pub total_count: u64,
 }
 
 /// A record whose search document must be refreshed (or removed).
@@ -171,6 +206,18 @@ pub trait RecordsRead: Send + Sync {
     /// which must see every version it changes, and for the indexer, which must also remove
     /// unpublished records from the search index).
     async fn records_any_status(&self, ids: &[RecordId]) -> StoreResult<Vec<(Record, Origin)>>;
+
+    /// Revisions (drafts and submissions) by id.
+    async fn revisions(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>>;
+
+    /// Revisions matching the filter, oldest change first (by `updatedAt`, then id): at most
+    /// `first` after position `offset`.
+    async fn list_revisions(
+        &self,
+        filter: &RevisionFilter,
+        first: usize,
+        offset: usize,
+    ) -> StoreResult<RevisionPage>;
 }
 
 /// Writing records: each write, its history entry and an outbox row for the search index go
@@ -210,17 +257,39 @@ pub trait Audit: Send + Sync {
     async fn history(&self, ids: &[RecordId]) -> StoreResult<Vec<HistoryEntry>>;
 }
 
+/// API keys. Secrets are never stored, only their hashes.
+#[async_trait]
+pub trait Keys: Send + Sync {
+    /// Stores a new key with the hash of its secret.
+    async fn insert_key(&self, key: &ApiKey, secret_hash: &str) -> StoreResult<()>;
+    /// The key whose secret has this hash, revoked or not.
+    async fn key_by_hash(&self, secret_hash: &str) -> StoreResult<Option<ApiKey>>;
+    /// Every key, newest first.
+    async fn list_keys(&self) -> StoreResult<Vec<ApiKey>>;
+    /// Marks a key revoked; `NotFound` for an unknown id.
+    async fn revoke_key(&self, id: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Replaces a key's secret; `NotFound` for an unknown id.
+    async fn replace_key_secret(
+        &self,
+        id: &str,
+        secret_hash: &str,
+        prefix: &str,
+    ) -> StoreResult<()>;
+}
+
 /// A small key-value area for bookkeeping (e.g. the fingerprint of the last seed imported).
 #[async_trait]
 pub trait Bookkeeping: Send + Sync {
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> StoreResult<()>;
+    /// The next number of a named sequence (1, 2, …), never given twice.
+    async fn next_in_sequence(&self, name: &str) -> StoreResult<u64>;
 }
 
 /// Every port together: what a store implementation provides.
 #[async_trait]
 pub trait Store:
-    ReferenceData + RecordsRead + RecordsWrite + Outbox + Audit + Bookkeeping + 'static
+    ReferenceData + RecordsRead + RecordsWrite + Outbox + Audit + Keys + Bookkeeping + 'static
 {
     /// A short name of the implementation, for `/health` and logs.
     fn backend_name(&self) -> &'static str;
