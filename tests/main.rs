@@ -13,5 +13,6 @@ mod schema_snapshot;
 mod search_api;
 mod search_contract;
 mod seed_check;
+mod sharing;
 mod store_contract;
 mod widgets;

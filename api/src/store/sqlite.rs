@@ -230,7 +230,7 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
         )));
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-        let tx = conn.transaction().map_err(sql_err)?;
+        let tx = write_transaction(conn)?;
         tx.execute_batch(sql).map_err(sql_err)?;
         tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))
             .map_err(sql_err)?;
@@ -238,6 +238,15 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
         tracing::info!(migration = index + 1, "database migrated");
     }
     Ok(())
+}
+
+/// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred one that
+/// reads first and writes later cannot wait for another writer (SQLite answers "database is
+/// locked" at once instead of honouring the busy timeout), which two connections of the pool,
+/// or `tipx keys` next to a running server, would hit.
+fn write_transaction(conn: &mut Connection) -> StoreResult<Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(sql_err)
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(body: &str) -> StoreResult<T> {
@@ -814,7 +823,7 @@ impl RecordsWrite for SqliteStore {
     async fn write_records(&self, writes: &[RecordWrite]) -> StoreResult<()> {
         let writes = writes.to_vec();
         self.run(move |c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = write_transaction(c)?;
             apply_writes(&tx, &writes)?;
             tx.commit().map_err(sql_err)
         })
@@ -828,7 +837,7 @@ impl RecordsWrite for SqliteStore {
         };
         let writes = writes.to_vec();
         self.run(move |c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = write_transaction(c)?;
             replace_reference(&tx, &seed)?;
             apply_writes(&tx, &writes)?;
             tx.commit().map_err(sql_err)
@@ -883,7 +892,7 @@ impl Outbox for SqliteStore {
         }
         let seqs = seqs.to_vec();
         self.run(move |c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = write_transaction(c)?;
             for chunk in seqs.chunks(500) {
                 let sql = format!(
                     "DELETE FROM outbox WHERE seq IN ({})",
@@ -997,7 +1006,7 @@ impl SqliteStore {
         change: impl FnOnce(&mut ApiKey, &mut Option<String>) + Send + 'static,
     ) -> StoreResult<()> {
         self.run(move |c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = write_transaction(c)?;
             let Some(mut key) = query_bodies::<ApiKey>(
                 &tx,
                 "SELECT body FROM api_keys WHERE id = ?",
@@ -1034,7 +1043,7 @@ impl Bookkeeping for SqliteStore {
     async fn next_in_sequence(&self, name: &str) -> StoreResult<u64> {
         let key = format!("sequence.{name}");
         self.run(move |c| {
-            let tx = c.transaction().map_err(sql_err)?;
+            let tx = write_transaction(c)?;
             let current: Option<String> = tx
                 .query_row("SELECT value FROM meta WHERE key = ?", [&key], |r| r.get(0))
                 .optional()

@@ -70,7 +70,12 @@ pub async fn check_rules(store: &dyn Store, record: &Record, now: DateTime<Utc>)
         laws: &laws,
         current_year: now.year(),
     };
-    let mut errors = check_record(record, &ctx);
+    // The seed's contact-details rule quotes what it found, for maintainers; a contribution
+    // gets the personal-data guard instead, which covers it and never echoes the text back.
+    let mut errors: Vec<_> = check_record(record, &ctx)
+        .into_iter()
+        .filter(|e| e.rule != "CONTACT_DETAILS")
+        .collect();
     errors.extend(check_personal_data(record));
     if errors.is_empty() {
         Ok(())
@@ -165,10 +170,13 @@ pub async fn update_draft(
     let state = latest(store, id).await?;
     let Some(old) = state.revision.clone() else {
         return Err(match state.catalogue {
-            Some((published, _)) => CoreError::IllegalMove(super::status::IllegalMove {
-                from: Some(published.meta().status),
-                action: Action::Update,
-            }),
+            Some((published, _)) => {
+                authorize(actor, &published)?;
+                CoreError::IllegalMove(super::status::IllegalMove {
+                    from: Some(published.meta().status),
+                    action: Action::Update,
+                })
+            }
             None => CoreError::NotFound(format!("no record with id '{id}'")),
         });
     };
@@ -221,9 +229,20 @@ pub async fn propose_change(
 ) -> CoreResult<Record> {
     let state = latest(store, id).await?;
     let Some((published, _)) = state.catalogue.clone() else {
-        return Err(CoreError::NotFound(format!("no record with id '{id}'")));
+        return Err(match &state.revision {
+            Some(revision) => {
+                authorize(actor, revision)?;
+                CoreError::IllegalMove(super::status::IllegalMove {
+                    from: Some(revision.meta().status),
+                    action: Action::Revise,
+                })
+            }
+            None => CoreError::NotFound(format!("no record with id '{id}'")),
+        });
     };
     authorize(actor, &published)?;
+    let status = next_status(Some(published.meta().status), Action::Revise)
+        .map_err(CoreError::IllegalMove)?;
     if let Some(revision) = &state.revision {
         return Err(CoreError::Conflict(format!(
             "record {id} already has a change in review (version {}, {}): edit that one",
@@ -231,8 +250,6 @@ pub async fn propose_change(
             revision.meta().status.code()
         )));
     }
-    let status = next_status(Some(published.meta().status), Action::Revise)
-        .map_err(CoreError::IllegalMove)?;
     let mut record = published.clone();
     *record.meta_mut() = RecordMeta {
         status,

@@ -61,25 +61,26 @@ pub async fn transition(
         )));
     }
     let state = latest(store, id).await?;
-    // Retract acts on the published record; every other move on the work in progress.
-    let (subject, slot) = if action == Action::Retract {
-        let Some((published, _)) = state.catalogue.clone() else {
-            return Err(CoreError::NotFound(format!("no record with id '{id}'")));
-        };
-        (published, Slot::Catalogue)
-    } else {
-        let Some(revision) = state.revision.clone() else {
-            return Err(match state.catalogue {
-                Some(_) => CoreError::IllegalMove(super::status::IllegalMove {
-                    from: state.catalogue.as_ref().map(|(r, _)| r.meta().status),
-                    action,
-                }),
-                None => CoreError::NotFound(format!("no record with id '{id}'")),
-            });
-        };
-        (revision, Slot::Revision)
+    // Retract acts on the published record; every other move on the work in progress. Who may
+    // act is checked first, on whichever version exists, so that a key learns nothing about a
+    // record's state that it may not act on.
+    let catalogue = state.catalogue.as_ref().map(|(r, _)| r);
+    let Some(seen) = state.revision.as_ref().or(catalogue) else {
+        return Err(CoreError::NotFound(format!("no record with id '{id}'")));
     };
-    authorize(actor, action, &subject)?;
+    authorize(actor, action, seen)?;
+    let (subject, slot) = match (action, &state.revision, catalogue) {
+        (Action::Retract, _, Some(published)) => (published.clone(), Slot::Catalogue),
+        (Action::Retract, Some(revision), None) => (revision.clone(), Slot::Revision),
+        (_, Some(revision), _) => (revision.clone(), Slot::Revision),
+        (_, None, Some(published)) => {
+            return Err(CoreError::IllegalMove(super::status::IllegalMove {
+                from: Some(published.meta().status),
+                action,
+            }))
+        }
+        (_, None, None) => unreachable!("one of them exists"),
+    };
     if let Some(expected) = expected_version {
         if expected != subject.meta().version {
             return Err(CoreError::Conflict(format!(
