@@ -126,7 +126,7 @@ impl Application {
         let search = open_search(&settings).await?;
         catch_up(store.as_ref(), search.as_ref()).await;
         let wake = Arc::new(Notify::new());
-        tokio::spawn(indexer::run(store.clone(), search.clone(), wake));
+        tokio::spawn(indexer::run(store.clone(), search.clone(), wake.clone()));
         let limits = QueryLimits {
             max_depth: settings.graphql.max_depth,
             max_complexity: settings.graphql.max_complexity,
@@ -149,6 +149,7 @@ impl Application {
             cache_max_age_secs: settings.server.cache_max_age_secs,
             widgets,
             graphiql,
+            indexer: wake,
         };
         let listener = tokio::net::TcpListener::bind(settings.server.addr)
             .await

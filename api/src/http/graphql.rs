@@ -114,10 +114,15 @@ async fn execute(
     };
     // Answers to a key are its own: never stored by shared caches.
     let cacheable = cacheable && actor.key_id.is_none();
+    let may_write = actor.key_id.is_some();
     let mut response = state
         .schema
         .execute(request_data(request, state.store.clone(), actor))
         .await;
+    if may_write {
+        // Only a request with a key can write; the indexer then looks at the outbox at once.
+        state.indexer.notify_one();
+    }
     // async-graphql answers a few request errors (an unknown or missing operation name) before
     // any extension runs; they get their code here.
     for err in &mut response.errors {

@@ -39,6 +39,9 @@ pub struct AppState {
     pub widgets: Option<Arc<WidgetAssets>>,
     /// The built GraphiQL, when there is one.
     pub graphiql: Option<Arc<GraphiqlAssets>>,
+    /// Wakes this node's indexer after a write, so a publication is searchable at once
+    /// rather than at the next poll.
+    pub indexer: Arc<tokio::sync::Notify>,
 }
 
 /// The media type the response is written in.
