@@ -157,6 +157,17 @@ fn send_all_then_read(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (u
     }
 }
 
+/// POSTs an already chunk-encoded body to /graphql, whole before reading.
+async fn send_chunked(addr: std::net::SocketAddr, chunked: Vec<u8>) -> (u16, Value) {
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n"
+    );
+    tokio::task::spawn_blocking(move || send_all_then_read(addr, &head, &chunked))
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_2_mb_body_sent_whole_before_reading_gets_a_413_with_a_code() {
     let app = spawn_app().await;
@@ -184,14 +195,7 @@ async fn a_2_mb_body_sent_whole_before_reading_gets_a_413_with_a_code() {
         chunked.extend_from_slice(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes());
     }
     chunked.extend_from_slice(b"0\r\n\r\n");
-    let head = format!(
-        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Transfer-Encoding: chunked\r\n\r\n"
-    );
-    let (status, answer) =
-        tokio::task::spawn_blocking(move || send_all_then_read(addr, &head, &chunked))
-            .await
-            .unwrap();
+    let (status, answer) = send_chunked(addr, chunked).await;
     assert_eq!(status, 413);
     assert_eq!(error_codes(&answer), ["PAYLOAD_TOO_LARGE"]);
 
@@ -200,14 +204,7 @@ async fn a_2_mb_body_sent_whole_before_reading_gets_a_413_with_a_code() {
     let mut chunked = format!("{:x}\r\n", small.len()).into_bytes();
     chunked.extend_from_slice(small);
     chunked.extend_from_slice(b"\r\n0\r\n\r\n");
-    let head = format!(
-        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Transfer-Encoding: chunked\r\n\r\n"
-    );
-    let (status, answer) =
-        tokio::task::spawn_blocking(move || send_all_then_read(addr, &head, &chunked))
-            .await
-            .unwrap();
+    let (status, answer) = send_chunked(addr, chunked).await;
     assert_eq!(status, 200);
     assert_eq!(answer["data"]["__typename"], "Query");
 }

@@ -199,24 +199,15 @@ pub async fn update_draft(
     let status =
         next_status(Some(old.meta().status), Action::Update).map_err(CoreError::IllegalMove)?;
     check_rules(store, &content, now).await?;
-    let mut record = with_id(content, id.clone());
-    *record.meta_mut() = RecordMeta {
-        status,
-        created_at: old.meta().created_at,
-        updated_at: now,
-        version: state.version + 1,
-    };
-    write_revision(
+    next_revision(
         store,
         actor,
-        &record,
-        Some(&old),
-        Action::Update,
-        Some(old.meta().status),
-        Some(state.version),
+        with_id(content, id.clone()),
+        &state,
+        (&old, Action::Update, status),
+        now,
     )
-    .await?;
-    Ok(record)
+    .await
 }
 
 /// Starts a change to a published record: a draft copy, at the next version, that goes through
@@ -250,20 +241,41 @@ pub async fn propose_change(
             revision.meta().status.code()
         )));
     }
-    let mut record = published.clone();
+    next_revision(
+        store,
+        actor,
+        published.clone(),
+        &state,
+        (&published, Action::Revise, status),
+        now,
+    )
+    .await
+}
+
+/// Writes `record` as the next version of a revision that follows `from` (the revision or
+/// published record it came from) by `action`, into `status`.
+async fn next_revision(
+    store: &dyn Store,
+    actor: &Actor,
+    mut record: Record,
+    state: &Latest,
+    (from, action, status): (&Record, Action, RecordStatus),
+    now: DateTime<Utc>,
+) -> CoreResult<Record> {
     *record.meta_mut() = RecordMeta {
         status,
-        created_at: published.meta().created_at,
+        created_at: from.meta().created_at,
         updated_at: now,
         version: state.version + 1,
     };
+    let before = (action == Action::Update).then_some(from);
     write_revision(
         store,
         actor,
         &record,
-        None,
-        Action::Revise,
-        Some(published.meta().status),
+        before,
+        action,
+        Some(from.meta().status),
         Some(state.version),
     )
     .await?;
