@@ -64,6 +64,12 @@ run "list: practices in a region with countries (store, DataLoaders)" \
 run "lookup: country profile" \
   '{ country(code: "NG") { name treatyStatus { instrumentId status } laws { totalCount } practices { totalCount } cases { totalCount } } }'
 
+echo
+echo "--- sharing: publish, then found by search (scripts/bench-publish.py)"
+key=$(TIPX__LOG__FILTER=warn "${CARGO_TARGET_DIR:-target}/release/tipx" keys create --role moderator \
+  --org "Benchmark" --data-dir "$data" | grep -o 'tipx_[A-Za-z0-9_-]\{43\}' | head -1)
+python3 scripts/bench-publish.py "http://127.0.0.1:$port" "$key"
+
 if [ -d widgets/dist ] && command -v chromium >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   echo
   echo "--- widget: first results in headless Chromium (tests/e2e/bench-widgets.mjs)"

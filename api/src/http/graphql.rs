@@ -120,7 +120,8 @@ async fn execute(
         .execute(request_data(request, state.store.clone(), actor))
         .await;
     if may_write {
-        // Only a request with a key can write; the indexer then looks at the outbox at once.
+        // Only a request with a key can write, and what it wrote is committed by now: the
+        // indexer looks at the outbox at once instead of at its next poll.
         state.indexer.notify_one();
     }
     // async-graphql answers a few request errors (an unknown or missing operation name) before
