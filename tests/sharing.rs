@@ -800,3 +800,69 @@ async fn keys_say_who_they_are_and_a_revoked_or_rotated_secret_is_refused() {
     let revoked = gql_as(&app, Some(&new_secret), "{ viewer { keyId } }", json!({})).await;
     assert_eq!(error_codes(&revoked), ["UNAUTHENTICATED"]);
 }
+
+#[tokio::test]
+async fn drafts_page_through_with_cursors_oldest_first_and_a_contributor_sees_only_its_own() {
+    let app = spawn_app().await;
+    let (_, ng) = key(&app, "contributor", &["NG"], "Ministry of Justice, Nigeria");
+    let (_, gh) = key(
+        &app,
+        "contributor",
+        &["GH"],
+        "Ministry of the Interior, Ghana",
+    );
+    let mut created = Vec::new();
+    for (i, word) in ["first", "second", "third", "fourth", "fifth"]
+        .iter()
+        .enumerate()
+    {
+        let mut input = practice_input(
+            "NG",
+            &format!("The {word} of five drafts written to test paging."),
+        );
+        input["title"] = json!(format!("Paging draft number {}", i + 1));
+        let answer = gql_as(&app, Some(&ng), "mutation($i: PracticeInput!) { createPractice(input: $i) { ... on Practice { recordId } } }", json!({ "i": input })).await;
+        created.push(
+            data(&answer)["createPractice"]["recordId"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let page = "query($after: String) { myDrafts(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ... on Practice { recordId } } } }";
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let answer = gql_as(&app, Some(&ng), page, json!({ "after": after })).await;
+        let drafts = &data(&answer)["myDrafts"];
+        assert_eq!(drafts["totalCount"], 5);
+        seen.extend(
+            drafts["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["recordId"].as_str().unwrap().to_owned()),
+        );
+        if drafts["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = drafts["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen, created, "oldest change first, each once");
+    let ghana = gql_as(&app, Some(&gh), "{ myDrafts { totalCount } }", json!({})).await;
+    assert_eq!(
+        data(&ghana)["myDrafts"]["totalCount"],
+        0,
+        "Ghana's key sees no Nigerian draft"
+    );
+    let other = gql_as(
+        &app,
+        Some(&gh),
+        "query($id: ID!) { draft(id: $id) { __typename } }",
+        json!({ "id": created[0] }),
+    )
+    .await;
+    assert_eq!(error_codes(&other), ["NOT_FOUND"]);
+    let public = gql_as(&app, None, "{ myDrafts { totalCount } }", json!({})).await;
+    assert_eq!(error_codes(&public), ["UNAUTHENTICATED"]);
+}

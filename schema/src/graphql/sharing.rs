@@ -2,11 +2,14 @@
 //! record from a draft to publication, and history. Every resolver here only translates: the
 //! rules live in `core` (editing, review, catalogue).
 
+use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Union, ID};
 use chrono::{DateTime, Utc};
 
+use super::inputs::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::record_inputs::{CaseInput, LawInput, PracticeInput};
 use super::store_of;
+use super::types::{ConnectionTotals, RecordConnection};
 use crate::core::history::{FieldChange, HistoryEntry};
 use crate::core::{editing, review, Action, Actor, CoreError, Role};
 use crate::error::{gql_error, ErrorCode};
@@ -200,17 +203,6 @@ impl From<&HistoryEntry> for HistoryEntryGql {
     }
 }
 
-/// A page of drafts and submissions, oldest change first.
-#[derive(SimpleObject)]
-pub struct DraftPage {
-    /// How many match, across all pages.
-    pub total_count: u64,
-    /// Whether a later page (a larger offset) has more.
-    pub has_next_page: bool,
-    /// The drafts and submissions of this page.
-    pub nodes: Vec<AnyRecord>,
-}
-
 /// Which drafts to list.
 #[derive(InputObject, Default)]
 pub struct DraftFilterInput {
@@ -244,20 +236,57 @@ fn invalid(fields: Vec<crate::core::rules::FieldError>) -> async_graphql::Error 
     CoreError::Invalid(fields).into_gql()
 }
 
-const MAX_DRAFT_PAGE: i32 = 100;
+fn position_cursor(position: usize) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("position:{position}"))
+}
 
-async fn draft_page(
+fn decode_position(raw: &str) -> async_graphql::Result<usize> {
+    use base64::Engine;
+    let bad = || {
+        gql_error(
+            ErrorCode::BadUserInput,
+            format!(
+                "'{}' is not a cursor this API gave out",
+                crate::ids::truncate(raw, 80)
+            ),
+        )
+    };
+    if raw.len() > 100 {
+        return Err(bad());
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(raw)
+        .map_err(|_| bad())?;
+    String::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.strip_prefix("position:").and_then(|n| n.parse().ok()))
+        .ok_or_else(bad)
+}
+
+/// Drafts and submissions, oldest change first, as a connection. Cursors are positions in
+/// that order: a draft that changes while you page moves to the end.
+async fn draft_connection(
     ctx: &Context<'_>,
     mut filter: RevisionFilter,
-    first: i32,
-    offset: i32,
-) -> async_graphql::Result<DraftPage> {
-    if !(1..=MAX_DRAFT_PAGE).contains(&first) || offset < 0 {
-        return Err(gql_error(
-            ErrorCode::BadUserInput,
-            format!("first must be 1 to {MAX_DRAFT_PAGE} and offset at least 0"),
-        ));
-    }
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<RecordConnection<AnyRecord>> {
+    let first = match first {
+        None => DEFAULT_PAGE_SIZE,
+        Some(n) if (0..=MAX_PAGE_SIZE as i32).contains(&n) => n as usize,
+        Some(n) => {
+            return Err(gql_error(
+                ErrorCode::BadUserInput,
+                format!("first must be between 0 and {MAX_PAGE_SIZE} (got {n})"),
+            ))
+        }
+    };
+    let offset = after
+        .as_deref()
+        .map(decode_position)
+        .transpose()?
+        .unwrap_or(0);
     let actor = actor(ctx);
     match actor.role {
         Role::Public => {
@@ -277,14 +306,22 @@ async fn draft_page(
         Role::Moderator | Role::Admin | Role::System => {}
     }
     let page = store_of(ctx)
-        .list_revisions(&filter, first as usize, offset as usize)
+        .list_revisions(&filter, first, offset)
         .await
         .map_err(|e| e.into_gql())?;
-    Ok(DraftPage {
-        total_count: page.total_count,
-        has_next_page: page.has_next_page,
-        nodes: page.records.into_iter().map(Into::into).collect(),
-    })
+    let mut connection = Connection::with_additional_fields(
+        offset > 0,
+        page.has_next_page,
+        ConnectionTotals {
+            total_count: page.total_count,
+        },
+    );
+    for (i, record) in page.records.into_iter().enumerate() {
+        connection
+            .edges
+            .push(Edge::new(position_cursor(offset + i + 1), record.into()));
+    }
+    Ok(connection)
 }
 
 fn parse_countries(raw: &[String]) -> async_graphql::Result<Option<Vec<CountryCode>>> {
@@ -321,15 +358,16 @@ impl SharingQuery {
         }
     }
 
+    #[graphql(complexity = "super::page_cost(first, child_complexity)")]
     /// Drafts and submissions the key may see: a contributor's own countries', or every
     /// country's for moderators and admins. Oldest change first.
     async fn my_drafts(
         &self,
         ctx: &Context<'_>,
         #[graphql(default)] filter: DraftFilterInput,
-        #[graphql(default = 20)] first: i32,
-        #[graphql(default = 0)] offset: i32,
-    ) -> async_graphql::Result<DraftPage> {
+        #[graphql(desc = "At most this many (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<RecordConnection<AnyRecord>> {
         let filter = RevisionFilter {
             countries: parse_countries(&filter.countries)?,
             statuses: filter
@@ -339,18 +377,19 @@ impl SharingQuery {
                 .collect(),
             kinds: filter.kinds,
         };
-        draft_page(ctx, filter, first, offset).await
+        draft_connection(ctx, filter, first, after).await
     }
 
+    #[graphql(complexity = "super::page_cost(first, child_complexity)")]
     /// Submissions waiting for review, oldest first (moderators and admins).
     async fn review_queue(
         &self,
         ctx: &Context<'_>,
         #[graphql(default)] countries: Vec<String>,
         #[graphql(default)] kinds: Vec<RecordKind>,
-        #[graphql(default = 20)] first: i32,
-        #[graphql(default = 0)] offset: i32,
-    ) -> async_graphql::Result<DraftPage> {
+        #[graphql(desc = "At most this many (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> async_graphql::Result<RecordConnection<AnyRecord>> {
         let actor = actor(ctx);
         if !matches!(actor.role, Role::Moderator | Role::Admin | Role::System) {
             return Err(gql_error(
@@ -366,7 +405,7 @@ impl SharingQuery {
             statuses: vec![RecordStatus::Submitted],
             kinds,
         };
-        draft_page(ctx, filter, first, offset).await
+        draft_connection(ctx, filter, first, after).await
     }
 
     /// A draft or submission by id, when the key may see it (its contributor's countries, or
