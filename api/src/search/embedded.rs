@@ -20,9 +20,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
     STRING,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -30,7 +28,9 @@ use tantivy::{
 use tipx_schema::ids::RecordId;
 use tipx_schema::search::*;
 
-const TOKENIZER: &str = "tipx";
+/// The analyzer's name; a new name (new words) makes older indexes a different layout, which is
+/// rebuilt at start.
+const TOKENIZER: &str = "tipx-words-2";
 const WRITER_HEAP_BYTES: usize = 20_000_000;
 /// Most index terms one prefix or typo expansion may add.
 const MAX_EXPANSIONS: usize = 50;
@@ -83,7 +83,7 @@ fn build_schema() -> (Schema, Fields) {
 }
 
 fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(super::words::WordTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

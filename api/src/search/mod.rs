@@ -2,6 +2,7 @@
 
 mod embedded;
 mod meili;
+mod words;
 
 pub use embedded::EmbeddedSearch;
 pub use meili::MeiliSearch;
