@@ -137,7 +137,34 @@ async fn eventually_in_search(app: &TestApp, words: &str, id: &str, present: boo
 
 #[tokio::test]
 async fn a_focal_point_shares_a_practice_from_draft_to_publication_and_it_can_be_retracted() {
-    let app = spawn_app().await;
+    whole_path(&spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_whole_path_also_holds_with_meilisearch_as_the_search_backend() {
+    let Ok(url) = std::env::var("MEILI_URL") else {
+        eprintln!("NOTE: the sharing path on Meilisearch did not run: MEILI_URL is not set");
+        return;
+    };
+    let key = std::env::var("MEILI_KEY").ok();
+    let uid = format!("tipx-test-sharing-{}", std::process::id());
+    let app = crate::helpers::spawn_app_with(tempfile::tempdir().unwrap(), |s| {
+        s.search.meili_url = Some(url.clone());
+        s.search.meili_key = key.clone().map(tipx_api::config::Secret);
+        s.search.meili_index = uid.clone();
+    })
+    .await;
+    whole_path(&app).await;
+    let mut delete = app.client.delete(format!("{url}/indexes/{uid}"));
+    if let Some(key) = &key {
+        delete = delete.bearer_auth(key);
+    }
+    delete.send().await.expect("test index deleted");
+}
+
+/// Key made with the CLI, draft, submit, reject with a reason, fix, resubmit, publish, found by
+/// search and in the country profile, history, retract, gone from search.
+async fn whole_path(app: &TestApp) {
     let (_, naptip) = key(
         &app,
         "contributor",
