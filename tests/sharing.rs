@@ -166,15 +166,15 @@ async fn the_whole_path_also_holds_with_meilisearch_as_the_search_backend() {
 /// search and in the country profile, history, retract, gone from search.
 async fn whole_path(app: &TestApp) {
     let (_, naptip) = key(
-        &app,
+        app,
         "contributor",
         &["NG"],
         "NAPTIP, Federal Government of Nigeria",
     );
-    let (_, unodc) = key(&app, "moderator", &[], "UNODC Regional Office");
+    let (_, unodc) = key(app, "moderator", &[], "UNODC Regional Office");
 
     let viewer = gql_as(
-        &app,
+        app,
         Some(&naptip),
         "{ viewer { role organisation countries keyId } }",
         json!({}),
@@ -185,7 +185,7 @@ async fn whole_path(app: &TestApp) {
 
     // Draft.
     let created = gql_as(
-        &app,
+        app,
         Some(&naptip),
         &format!("mutation($i: PracticeInput!) {{ createPractice(input: $i) {{ {RECORD_FIELDS} }} }}"),
         json!({ "i": practice_input("NG", "Volunteer groups in Kano watch bus stations for children travelling alone and alert the agency.") }),
@@ -197,7 +197,7 @@ async fn whole_path(app: &TestApp) {
     assert_eq!(draft["version"], 1);
     // Not public: neither by id nor in search.
     let public = gql_as(
-        &app,
+        app,
         None,
         "query($id: ID!) { practice(id: $id) { title } }",
         json!({ "id": id }),
@@ -209,10 +209,10 @@ async fn whole_path(app: &TestApp) {
         format!("mutation($id: ID!) {{ {name}(id: $id{extra}) {{ {RECORD_FIELDS} }} }}")
     };
     // Submit; the moderator rejects with a reason.
-    let submitted = gql_as(&app, Some(&naptip), &mv("submit", ""), json!({ "id": id })).await;
+    let submitted = gql_as(app, Some(&naptip), &mv("submit", ""), json!({ "id": id })).await;
     assert_eq!(data(&submitted)["submit"]["status"], "SUBMITTED");
     let queue = gql_as(
-        &app,
+        app,
         Some(&unodc),
         "{ reviewQueue { totalCount nodes { ... on Practice { recordId } } } }",
         json!({}),
@@ -224,7 +224,7 @@ async fn whole_path(app: &TestApp) {
         .iter()
         .any(|n| n["recordId"] == id.as_str()));
     let rejected = gql_as(
-        &app,
+        app,
         Some(&unodc),
         &mv(
             "reject",
@@ -240,19 +240,19 @@ async fn whole_path(app: &TestApp) {
     let mut fixed = practice_input("NG", "Volunteer groups in Kano watch bus stations for children travelling alone and alert the agency's shelters.");
     fixed["sources"] = json!([{ "url": "https://www.naptip.gov.ng/programmes/community-watch", "title": "Community watch" }]);
     let updated = gql_as(
-        &app,
+        app,
         Some(&naptip),
         &format!("mutation($id: ID!, $v: Int!, $i: PracticeInput!) {{ updatePractice(id: $id, expectedVersion: $v, input: $i) {{ {RECORD_FIELDS} }} }}"),
         json!({ "id": id, "v": version, "i": fixed }),
     )
     .await;
     assert_eq!(data(&updated)["updatePractice"]["status"], "DRAFT");
-    gql_as(&app, Some(&naptip), &mv("submit", ""), json!({ "id": id })).await;
-    let published = gql_as(&app, Some(&unodc), &mv("publish", ""), json!({ "id": id })).await;
+    gql_as(app, Some(&naptip), &mv("submit", ""), json!({ "id": id })).await;
+    let published = gql_as(app, Some(&unodc), &mv("publish", ""), json!({ "id": id })).await;
     assert_eq!(data(&published)["publish"]["status"], "PUBLISHED");
 
     // In search within seconds, in Nigeria's profile, with its history and who shared it.
-    eventually_in_search(&app, "Kano bus stations", &id, true).await;
+    eventually_in_search(app, "Kano bus stations", &id, true).await;
     let profile = app
         .data(
             r#"{ country(code: "NG") { practices(first: 100) { nodes { recordId } } } }"#,
@@ -303,16 +303,16 @@ async fn whole_path(app: &TestApp) {
 
     // Retracted with a reason: gone from search and lookups.
     let retracted = gql_as(
-        &app,
+        app,
         Some(&unodc),
         &mv("retract", ", reason: \"Duplicate of an earlier record.\""),
         json!({ "id": id }),
     )
     .await;
     assert_eq!(data(&retracted)["retract"]["status"], "RETRACTED");
-    eventually_in_search(&app, "Kano bus stations", &id, false).await;
+    eventually_in_search(app, "Kano bus stations", &id, false).await;
     let gone = gql_as(
-        &app,
+        app,
         None,
         "query($id: ID!) { practice(id: $id) { title } }",
         json!({ "id": id }),
