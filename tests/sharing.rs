@@ -893,3 +893,80 @@ async fn drafts_page_through_with_cursors_oldest_first_and_a_contributor_sees_on
     let public = gql_as(&app, None, "{ myDrafts { totalCount } }", json!({})).await;
     assert_eq!(error_codes(&public), ["UNAUTHENTICATED"]);
 }
+
+#[tokio::test]
+async fn admins_manage_keys_through_the_api_and_nobody_else_may() {
+    let app = spawn_app().await;
+    let (_, admin) = key(&app, "admin", &[], "Platform administration");
+    let (_, moderator) = key(&app, "moderator", &[], "Review desk");
+    let create = "mutation($c: [String!]!) { createApiKey(role: CONTRIBUTOR, organisation: \"Ministry of Labour, Togo\", countries: $c) { secret key { id prefix role countries revokedAt } } }";
+    for (who, secret, code) in [
+        ("moderator", Some(moderator.as_str()), "FORBIDDEN"),
+        ("public", None, "UNAUTHENTICATED"),
+    ] {
+        let answer = gql_as(&app, secret, create, json!({ "c": ["TG"] })).await;
+        assert_eq!(error_codes(&answer), [code], "{who}");
+    }
+    let bad = gql_as(&app, Some(&admin), create, json!({ "c": [] })).await;
+    assert_eq!(
+        error_codes(&bad),
+        ["BAD_USER_INPUT"],
+        "a contributor key needs a country"
+    );
+
+    let made = gql_as(&app, Some(&admin), create, json!({ "c": ["TG"] })).await;
+    let made = &data(&made)["createApiKey"];
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    let id = made["key"]["id"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with(made["key"]["prefix"].as_str().unwrap()));
+    let viewer = gql_as(
+        &app,
+        Some(&secret),
+        "{ viewer { role countries } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        data(&viewer)["viewer"],
+        json!({ "role": "CONTRIBUTOR", "countries": ["TG"] })
+    );
+
+    let listed = gql_as(
+        &app,
+        Some(&admin),
+        "{ apiKeys { id organisation revokedAt } }",
+        json!({}),
+    )
+    .await;
+    let listed = data(&listed)["apiKeys"].to_string();
+    assert!(
+        listed.contains(&id) && !listed.contains(&secret),
+        "{listed}"
+    );
+    let forbidden = gql_as(&app, Some(&moderator), "{ apiKeys { id } }", json!({})).await;
+    assert_eq!(error_codes(&forbidden), ["FORBIDDEN"]);
+
+    let rotated = gql_as(
+        &app,
+        Some(&admin),
+        "mutation($id: String!) { rotateApiKey(id: $id) { secret } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let new_secret = data(&rotated)["rotateApiKey"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let old = gql_as(&app, Some(&secret), "{ viewer { role } }", json!({})).await;
+    assert_eq!(error_codes(&old), ["UNAUTHENTICATED"]);
+    let revoked = gql_as(
+        &app,
+        Some(&admin),
+        "mutation($id: String!) { revokeApiKey(id: $id) { revokedAt } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert!(data(&revoked)["revokeApiKey"]["revokedAt"].is_string());
+    let after = gql_as(&app, Some(&new_secret), "{ viewer { role } }", json!({})).await;
+    assert_eq!(error_codes(&after), ["UNAUTHENTICATED"]);
+}

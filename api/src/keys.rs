@@ -20,6 +20,15 @@ pub fn random<const N: usize>() -> anyhow::Result<[u8; N]> {
     Ok(bytes)
 }
 
+/// Randomness for secrets made through the API (admins' `createApiKey`, `rotateApiKey`).
+pub struct OsEntropy;
+
+impl tipx_schema::graphql::Entropy for OsEntropy {
+    fn bytes(&self) -> Option<[u8; 36]> {
+        random().ok()
+    }
+}
+
 /// Who the command line acts as.
 fn operator() -> Actor {
     Actor::system("tipx keys")

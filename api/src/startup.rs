@@ -141,6 +141,7 @@ impl Application {
                 tipx_schema::core::privacy::SmallCounts {
                     threshold: settings.privacy.min_victim_count,
                 },
+                Arc::new(crate::keys::OsEntropy),
             ),
             store,
             search,

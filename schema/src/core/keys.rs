@@ -220,12 +220,14 @@ async fn find(store: &(dyn Keys + Sync), id: &str) -> CoreResult<ApiKey> {
 }
 
 fn require_key_admin(actor: &Actor) -> CoreResult<()> {
-    if matches!(actor.role, Role::Admin | Role::System) {
-        Ok(())
-    } else {
-        Err(CoreError::Forbidden(
+    match actor.role {
+        Role::Admin | Role::System => Ok(()),
+        Role::Public => Err(CoreError::Unauthenticated(
+            "managing keys needs an admin key: Authorization: Bearer tipx_…".into(),
+        )),
+        _ => Err(CoreError::Forbidden(
             "only admins manage keys (or tipx keys on the server)".into(),
-        ))
+        )),
     }
 }
 

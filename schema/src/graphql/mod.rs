@@ -28,7 +28,7 @@ use crate::error::{gql_error, ErrorCode, StoreError};
 use crate::search::SearchBackend;
 use crate::store::Store;
 
-pub use sharing::MutationRoot;
+pub use sharing::{Entropy, MutationRoot};
 
 pub type TipxSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -55,26 +55,36 @@ pub fn build_schema(
     search: Arc<dyn SearchBackend>,
     limits: QueryLimits,
     small_counts: crate::core::privacy::SmallCounts,
+    entropy: Arc<dyn Entropy>,
 ) -> TipxSchema {
-    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
-        .data(store)
-        .data(small_counts)
-        .data(search)
-        .extension(ErrorCodes)
-        .extension(introspection::SchemaDescription)
-        // Our own depth limit: it measures data as async-graphql does, but gives introspection
-        // a rule of its own so that the standard introspection query passes (limits.rs).
-        .extension(DepthLimit::new(limits.max_depth))
-        .limit_complexity(limits.max_complexity)
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(store)
+    .data(small_counts)
+    .data(entropy)
+    .data(search)
+    .extension(ErrorCodes)
+    .extension(introspection::SchemaDescription)
+    // Our own depth limit: it measures data as async-graphql does, but gives introspection
+    // a rule of its own so that the standard introspection query passes (limits.rs).
+    .extension(DepthLimit::new(limits.max_depth))
+    .limit_complexity(limits.max_complexity)
+    .finish()
 }
 
 /// The SDL partners and the widgets build against (`schema/schema.graphql`).
 /// Scalars carry `@specifiedBy`, as introspection answers.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
-        .finish()
-        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 /// Attaches who is asking and fresh loaders (which load what that actor may see).

@@ -23,6 +23,7 @@ pub struct QueryRoot(
     NodeQuery,
     TaxonomyQuery,
     super::sharing::SharingQuery,
+    super::sharing::KeysQuery,
 );
 
 /// Accepts a global id or a stable record id (`PR01`) for a record of `kind`.

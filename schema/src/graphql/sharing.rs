@@ -431,9 +431,14 @@ impl SharingQuery {
     }
 }
 
-/// The mutation root (see its `#[Object]` impl).
+/// The mutation root: records, and keys for admins.
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(RecordMutation, KeysMutation);
+
+/// The record mutations (see the `#[Object]` impl).
 #[derive(Default)]
-pub struct MutationRoot;
+pub struct RecordMutation;
 
 async fn create(ctx: &Context<'_>, content: Record) -> async_graphql::Result<AnyRecord> {
     editing::create_draft(store_of(ctx).as_ref(), actor(ctx), content, Utc::now())
@@ -486,8 +491,8 @@ async fn moved(
 
 /// Writing records: drafts, review, publication. Every mutation needs a key
 /// (`Authorization: Bearer tipx_…`); a refused one changes nothing.
-#[Object(name = "Mutation")]
-impl MutationRoot {
+#[Object]
+impl RecordMutation {
     /// Creates a draft law for one of the key's countries. Every broken rule comes back at
     /// once in `extensions.fields`.
     async fn create_law(
@@ -628,5 +633,164 @@ impl MutationRoot {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<AnyRecord> {
         moved(ctx, id, Action::Retract, expected_version, Some(reason)).await
+    }
+}
+
+/// Where key secrets' randomness comes from: the operating system, given by the server (this
+/// crate does no IO).
+pub trait Entropy: Send + Sync {
+    /// 36 random bytes, or `None` when the generator fails.
+    fn bytes(&self) -> Option<[u8; 36]>;
+}
+
+fn random_bytes(ctx: &Context<'_>) -> async_graphql::Result<[u8; 36]> {
+    ctx.data::<std::sync::Arc<dyn Entropy>>()
+        .ok()
+        .and_then(|e| e.bytes())
+        .ok_or_else(|| {
+            tracing::error!("no random bytes for a key secret");
+            gql_error(ErrorCode::Internal, "internal error")
+        })
+}
+
+/// An API key as admins see it: never its secret.
+#[derive(SimpleObject)]
+#[graphql(name = "ApiKey")]
+pub struct ApiKeyGql {
+    /// `key_` and eight hex digits.
+    pub id: String,
+    /// The secret's first characters, to recognise it.
+    pub prefix: String,
+    pub role: RoleGql,
+    /// The organisation the key acts for.
+    pub organisation: String,
+    /// The countries a contributor key speaks for.
+    pub countries: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// When it was revoked; null while it works.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::core::keys::ApiKey> for ApiKeyGql {
+    fn from(k: crate::core::keys::ApiKey) -> Self {
+        ApiKeyGql {
+            id: k.id,
+            prefix: k.prefix,
+            role: k.role.into(),
+            organisation: k.organisation,
+            countries: k.countries.iter().map(|c| c.to_string()).collect(),
+            created_at: k.created_at,
+            revoked_at: k.revoked_at,
+        }
+    }
+}
+
+/// A key with its secret, shown this once.
+#[derive(SimpleObject)]
+pub struct NewApiKey {
+    pub key: ApiKeyGql,
+    /// `tipx_…`: give it to the key holder on a safe channel; it is never shown again.
+    pub secret: String,
+}
+
+/// The roles a key can have.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum KeyRole {
+    /// Drafts and submissions for its own countries.
+    #[graphql(name = "CONTRIBUTOR")]
+    Contributor,
+    /// Reviews every country.
+    #[graphql(name = "MODERATOR")]
+    Moderator,
+    /// A moderator who also manages keys.
+    #[graphql(name = "ADMIN")]
+    Admin,
+}
+
+/// Keys, for admins (the same as `tipx keys` on the server).
+#[derive(Default)]
+pub struct KeysQuery;
+
+#[Object]
+impl KeysQuery {
+    /// Every key, newest first (admins only); never a secret.
+    async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKeyGql>> {
+        crate::core::keys::list_keys(store_of(ctx).as_ref(), actor(ctx))
+            .await
+            .map(|keys| keys.into_iter().map(Into::into).collect())
+            .map_err(core_err)
+    }
+}
+
+/// Key management, for admins.
+#[derive(Default)]
+pub struct KeysMutation;
+
+#[Object]
+impl KeysMutation {
+    /// Creates a key (admins only). A contributor key needs its countries.
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        role: KeyRole,
+        organisation: String,
+        #[graphql(default)] countries: Vec<String>,
+    ) -> async_graphql::Result<NewApiKey> {
+        let countries = parse_countries(&countries)?.unwrap_or_default();
+        let role = match role {
+            KeyRole::Contributor => Role::Contributor,
+            KeyRole::Moderator => Role::Moderator,
+            KeyRole::Admin => Role::Admin,
+        };
+        let store = store_of(ctx).as_ref();
+        let (key, secret) = crate::core::keys::create_key(
+            store,
+            store,
+            actor(ctx),
+            crate::core::keys::NewKey {
+                role,
+                organisation,
+                countries,
+            },
+            random_bytes(ctx)?,
+            Utc::now(),
+        )
+        .await
+        .map_err(core_err)?;
+        Ok(NewApiKey {
+            key: key.into(),
+            secret: secret.0,
+        })
+    }
+
+    /// Revokes a key (admins only): refused from the next request on.
+    async fn revoke_api_key(
+        &self,
+        ctx: &Context<'_>,
+        id: String,
+    ) -> async_graphql::Result<ApiKeyGql> {
+        crate::core::keys::revoke_key(store_of(ctx).as_ref(), actor(ctx), &id, Utc::now())
+            .await
+            .map(Into::into)
+            .map_err(core_err)
+    }
+
+    /// Gives a key a new secret (admins only); the old one stops working at once.
+    async fn rotate_api_key(
+        &self,
+        ctx: &Context<'_>,
+        id: String,
+    ) -> async_graphql::Result<NewApiKey> {
+        let random = random_bytes(ctx)?;
+        let mut secret_bytes = [0u8; 32];
+        secret_bytes.copy_from_slice(&random[..32]);
+        let (key, secret) =
+            crate::core::keys::rotate_key(store_of(ctx).as_ref(), actor(ctx), &id, secret_bytes)
+                .await
+                .map_err(core_err)?;
+        Ok(NewApiKey {
+            key: key.into(),
+            secret: secret.0,
+        })
     }
 }
