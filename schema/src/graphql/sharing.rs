@@ -661,11 +661,13 @@ pub struct ApiKeyGql {
     pub id: String,
     /// The secret's first characters, to recognise it.
     pub prefix: String,
+    /// What the key may do.
     pub role: RoleGql,
     /// The organisation the key acts for.
     pub organisation: String,
     /// The countries a contributor key speaks for.
     pub countries: Vec<String>,
+    /// When the key was created.
     pub created_at: DateTime<Utc>,
     /// When it was revoked; null while it works.
     pub revoked_at: Option<DateTime<Utc>>,
@@ -688,6 +690,7 @@ impl From<crate::core::keys::ApiKey> for ApiKeyGql {
 /// A key with its secret, shown this once.
 #[derive(SimpleObject)]
 pub struct NewApiKey {
+    /// The key, as listings show it.
     pub key: ApiKeyGql,
     /// `tipx_…`: give it to the key holder on a safe channel; it is never shown again.
     pub secret: String,
