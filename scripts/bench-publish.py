@@ -55,8 +55,14 @@ def main():
         else:
             raise SystemExit(f"{rid} was not searchable 10 s after publication")
         found_ms.append((time.perf_counter() - t0) * 1000)
-        # Leave the catalogue as it was.
+        # Leave the catalogue as it was, and let the index settle before the next probe so that
+        # each timing is of one publication alone.
         gql("mutation($id: ID!) { retract(id: $id, reason: \"benchmark probe\") { __typename } }", {"id": rid})
+        while time.perf_counter() - t0 < 20:
+            hits = gql("query($q: String) { search(query: $q) { totalHits } }", {"q": word}, with_key=False)
+            if hits["search"]["totalHits"] == 0:
+                break
+            time.sleep(0.005)
 
     def line(name, xs):
         xs = sorted(xs)

@@ -60,10 +60,15 @@ where
 {
     let page = page_request(first, after.as_deref())?;
     let has_previous = page.after.is_some();
-    let result = store_of(ctx)
-        .list_records(kind, &filter, &page)
-        .await
-        .map_err(|e| e.into_gql())?;
+    let result = crate::core::catalogue::list(
+        store_of(ctx).as_ref(),
+        super::sharing::actor(ctx),
+        kind,
+        &filter,
+        &page,
+    )
+    .await
+    .map_err(|e| e.into_gql())?;
     let mut connection = Connection::with_additional_fields(
         has_previous,
         result.has_next_page,
