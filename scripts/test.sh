@@ -8,7 +8,9 @@
 #
 # Meilisearch: set MEILI_URL (and MEILI_KEY) to test against a running server, or put a
 # `meilisearch` binary on PATH (or set MEILI_BIN) and this script starts one on loopback with a
-# throw-away database. Without either, the Meilisearch half is reported as not run.
+# throw-away database. Without either, the Meilisearch half is reported as not run. A Meilisearch
+# built from source with --no-default-features needs --features chinese: the contract tests that
+# a Chinese record is found by its words on both backends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
