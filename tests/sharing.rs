@@ -76,6 +76,12 @@ async fn gql_as(app: &TestApp, secret: Option<&str>, query: &str, variables: Val
     request.send().await.unwrap().json().await.unwrap()
 }
 
+/// A status move (`submit`, `publish`, …) on record `id` with a key, selecting `selection`.
+async fn move_record(app: &TestApp, secret: &str, name: &str, id: &str, selection: &str) -> Value {
+    let query = format!("mutation($id: ID!) {{ {name}(id: $id) {{ {selection} }} }}");
+    gql_as(app, Some(secret), &query, json!({ "id": id })).await
+}
+
 fn data(answer: &Value) -> &Value {
     assert!(
         answer.get("errors").is_none(),
@@ -724,18 +730,13 @@ async fn re_importing_the_seed_never_overwrites_a_contributed_version() {
         input["title"] = json!(p.title);
     }
     gql_as(&app, Some(&ng), "mutation($id: ID!, $v: Int!, $i: PracticeInput!) { updatePractice(id: $id, expectedVersion: $v, input: $i) { __typename } }", json!({ "id": id, "v": v, "i": input })).await;
-    gql_as(
+    move_record(&app, &ng, "submit", &id, "__typename").await;
+    let published = move_record(
         &app,
-        Some(&ng),
-        "mutation($id: ID!) { submit(id: $id) { __typename } }",
-        json!({ "id": id }),
-    )
-    .await;
-    let published = gql_as(
-        &app,
-        Some(&moderator),
-        "mutation($id: ID!) { publish(id: $id) { ... on Practice { summary } } }",
-        json!({ "id": id }),
+        &moderator,
+        "publish",
+        &id,
+        "... on Practice { summary }",
     )
     .await;
     assert_eq!(

@@ -115,7 +115,7 @@ pub async fn import_seed(
 }
 
 /// Whether a record's stored content equals the seed's, bookkeeping aside.
-pub fn same_content(a: &Record, b: &Record) -> bool {
+fn same_content(a: &Record, b: &Record) -> bool {
     let mut a = a.clone();
     *a.meta_mut() = b.meta().clone();
     &a == b

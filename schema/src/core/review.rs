@@ -23,7 +23,6 @@ use super::status::{next_status, Action};
 use crate::ids::RecordId;
 use crate::model::Record;
 use crate::store::{Origin, RecordWrite, Slot, Store};
-use crate::vocab::RecordStatus;
 
 /// The longest reason accepted.
 pub const MAX_REASON_CHARS: usize = 1_000;
@@ -176,9 +175,4 @@ fn authorize(actor: &Actor, action: Action, record: &Record) -> CoreResult<()> {
             }
         )),
     })
-}
-
-/// Whether a record is work in progress.
-pub fn in_review(status: RecordStatus) -> bool {
-    matches!(status, RecordStatus::Draft | RecordStatus::Submitted)
 }
