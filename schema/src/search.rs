@@ -10,7 +10,8 @@
 //!   "last" matching strategy).
 //! - **Typos.** A word of 5 or more characters also matches terms one edit away; 9 or more,
 //!   two edits away.
-//! - **Synonyms.** The phrases in [`SYNONYMS`] match each other.
+//! - **Synonyms.** The phrases of an [`EQUIVALENTS`] group match each other; a broader term in
+//!   [`BROADER_TERMS`] also finds its narrower terms, one way only ([`synonym_table`]).
 //! - **Filters** are exact; within a field values are alternatives, across fields all hold.
 //! - **Facets are disjunctive**: the counts for a field ignore that field's own selection.
 //! - **Sort**: relevance (ties by newest, then id), newest, oldest, or title.
@@ -23,14 +24,8 @@ use crate::ids::{CountryCode, M49Code, RecordId};
 use crate::model::{Country, Record};
 use crate::vocab::*;
 
-/// Phrase groups that match each other in queries.
-pub const SYNONYMS: &[&[&str]] = &[
-    &[
-        "modern slavery",
-        "forced labour",
-        "trafficking in persons",
-        "human trafficking",
-    ],
+/// Phrase groups whose members match each other in queries (spellings and plain equivalents).
+pub const EQUIVALENTS: &[&[&str]] = &[
     &["labour", "labor"],
     &["trafficking in persons", "human trafficking", "tip"],
     &["child", "children", "minor", "minors"],
@@ -42,6 +37,53 @@ pub const SYNONYMS: &[&[&str]] = &[
         "non-criminalization",
     ],
 ];
+
+/// One-way expansions: a broader term also finds the narrower concepts it covers, never the
+/// other way round. "Modern slavery" is the umbrella term of the ILO, Walk Free and IOM global
+/// estimates (forced labour, including trafficking for forced labour, and forced marriage);
+/// forced labour (ILO C029) and trafficking in persons (the Palermo Protocol) are distinct
+/// legal concepts, so neither finds the other.
+pub const BROADER_TERMS: &[(&str, &[&str])] = &[(
+    "modern slavery",
+    &[
+        "forced labour",
+        "forced labor",
+        "trafficking in persons",
+        "human trafficking",
+        "forced marriage",
+        "debt bondage",
+    ],
+)];
+
+/// Every query phrase that expands, with everything it matches (itself first): each member of
+/// an [`EQUIVALENTS`] group matches its group, each key of [`BROADER_TERMS`] its narrower terms.
+/// Both backends build their synonyms from this one table.
+pub fn synonym_table() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut table: Vec<(&'static str, Vec<&'static str>)> = Vec::new();
+    let mut add = |phrase: &'static str, matches: &[&'static str]| {
+        let entry = match table.iter_mut().find(|(p, _)| *p == phrase) {
+            Some(entry) => entry,
+            None => {
+                table.push((phrase, vec![phrase]));
+                table.last_mut().expect("just pushed")
+            }
+        };
+        for m in matches {
+            if !entry.1.contains(m) {
+                entry.1.push(m);
+            }
+        }
+    };
+    for group in EQUIVALENTS {
+        for phrase in group.iter() {
+            add(phrase, group);
+        }
+    }
+    for (broader, narrower) in BROADER_TERMS {
+        add(broader, narrower);
+    }
+    table
+}
 
 /// The longest query accepted, in characters, and the most words used from it.
 pub const MAX_QUERY_CHARS: usize = 200;

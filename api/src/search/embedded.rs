@@ -272,18 +272,17 @@ enum Unit {
     Phrases(Vec<Vec<String>>),
 }
 
-/// The synonym phrases as index terms, tokenized once.
-fn synonym_groups() -> &'static [Vec<Vec<String>>] {
-    static GROUPS: std::sync::OnceLock<Vec<Vec<Vec<String>>>> = std::sync::OnceLock::new();
+/// The expanding query phrases as index terms, each with the phrases it matches (itself
+/// first), tokenized once.
+type Expansion = (Vec<String>, Vec<Vec<String>>);
+
+fn synonym_groups() -> &'static [Expansion] {
+    static GROUPS: std::sync::OnceLock<Vec<Expansion>> = std::sync::OnceLock::new();
+    let terms = |p: &str| -> Vec<String> { tokens(p).into_iter().map(|(t, _)| t).collect() };
     GROUPS.get_or_init(|| {
-        SYNONYMS
-            .iter()
-            .map(|group| {
-                group
-                    .iter()
-                    .map(|p| tokens(p).into_iter().map(|(t, _)| t).collect())
-                    .collect()
-            })
+        synonym_table()
+            .into_iter()
+            .map(|(phrase, matches)| (terms(phrase), matches.into_iter().map(terms).collect()))
             .collect()
     })
 }
@@ -300,16 +299,14 @@ fn parse_units(query: &str, vocab: &[String]) -> Vec<Unit> {
     while i < words.len() {
         // The longest synonym phrase starting here wins.
         let mut best: Option<(usize, &Vec<Vec<String>>)> = None;
-        for group in groups {
-            for phrase in group {
-                let n = phrase.len();
-                if n > 0
-                    && words.len() >= i + n
-                    && words[i..i + n] == phrase[..]
-                    && best.is_none_or(|(m, _)| n > m)
-                {
-                    best = Some((n, group));
-                }
+        for (phrase, matches) in groups {
+            let n = phrase.len();
+            if n > 0
+                && words.len() >= i + n
+                && words[i..i + n] == phrase[..]
+                && best.is_none_or(|(m, _)| n > m)
+            {
+                best = Some((n, matches));
             }
         }
         if let Some((n, group)) = best {

@@ -5,7 +5,7 @@
 //! first reached; every write waits for its task to finish; a full rebuild fills a fresh index
 //! and swaps it with the live one, so searches never see an empty index.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -46,21 +46,17 @@ fn classify(e: MeiliError) -> SearchError {
 
 /// The index settings: what is searchable, filterable, sortable, and how words match.
 fn settings() -> Settings {
-    let mut synonyms: HashMap<String, BTreeSet<String>> = HashMap::new();
-    for group in SYNONYMS {
-        for phrase in group.iter() {
-            let entry = synonyms.entry((*phrase).to_owned()).or_default();
-            entry.extend(
-                group
-                    .iter()
-                    .filter(|p| *p != phrase)
-                    .map(|p| (*p).to_owned()),
-            );
-        }
-    }
-    let synonyms: HashMap<String, Vec<String>> = synonyms
+    // Meilisearch synonyms are one-way (a key finds its values), which is what the table says.
+    let synonyms: HashMap<String, Vec<String>> = synonym_table()
         .into_iter()
-        .map(|(k, v)| (k, v.into_iter().collect()))
+        .map(|(phrase, matches)| {
+            let others = matches
+                .into_iter()
+                .filter(|m| *m != phrase)
+                .map(str::to_owned)
+                .collect();
+            (phrase.to_owned(), others)
+        })
         .collect();
     let mut filterable: Vec<&str> = FacetField::ALL.iter().map(|f| f.attribute()).collect();
     filterable.extend(["year_start", "year_end"]);
