@@ -1,6 +1,6 @@
 //! Looking up single objects: records, countries, instruments, taxonomy.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::helpers::{error_codes, seed, spawn_app};
 use tipx_schema::model::Record;
@@ -166,6 +166,202 @@ async fn instruments_carry_their_verified_dates() {
         data["instruments"].as_array().unwrap().len(),
         seed().instruments.len()
     );
+}
+
+#[tokio::test]
+async fn every_member_state_is_named_in_the_six_un_languages() {
+    let app = spawn_app().await;
+    let seed = seed();
+    let data = app
+        .data(
+            r#"{ countries(unStatus: [MEMBER]) { code en: name ar: name(lang: "ar") zh: name(lang: "zh")
+                 fr: name(lang: "fr-CA") ru: name(lang: "ru") es: name(lang: "es")
+                 region { ar: name(lang: "ar") } } }"#,
+            json!({}),
+        )
+        .await;
+    let countries = data["countries"].as_array().unwrap();
+    assert_eq!(countries.len(), 193);
+    for c in countries {
+        let code = c["code"].as_str().unwrap();
+        let country = seed
+            .countries
+            .iter()
+            .find(|s| s.code.as_str() == code)
+            .unwrap();
+        assert_eq!(
+            c["en"],
+            country.name.as_str(),
+            "{code}: English is the ISO name"
+        );
+        for lang in ["ar", "zh", "fr", "ru", "es"] {
+            let name = c[lang].as_str().unwrap_or_default();
+            assert!(!name.is_empty(), "{code} has no {lang} name");
+            assert_eq!(
+                Some(name),
+                country.names.get(lang).map(String::as_str),
+                "{code} {lang}"
+            );
+        }
+        // Arabic and Chinese names are written in their own scripts, not a copy of the English.
+        assert!(
+            c["ar"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch)),
+            "{code} ar"
+        );
+        assert!(
+            c["zh"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch)),
+            "{code} zh"
+        );
+        assert_ne!(
+            c["region"]["ar"],
+            Value::Null,
+            "{code}: region named in Arabic"
+        );
+    }
+    let answer = app
+        .gql(r#"{ country(code: "NG") { name(lang: "xx") } }"#, json!({}))
+        .await;
+    assert_eq!(error_codes(&answer), ["BAD_USER_INPUT"]);
+}
+
+#[tokio::test]
+async fn facets_name_countries_and_regions_in_the_asked_language() {
+    let app = spawn_app().await;
+    let seed = seed();
+    let data = app
+        .data(
+            r#"{ search(query: "", first: 0) { facets(lang: "ar") { field values { value label } } } }"#,
+            json!({}),
+        )
+        .await;
+    let facets = data["search"]["facets"].as_array().unwrap();
+    for (field, expect) in [("COUNTRIES", true), ("REGIONS", false)] {
+        let values = facets.iter().find(|f| f["field"] == field).unwrap()["values"]
+            .as_array()
+            .unwrap();
+        assert!(!values.is_empty());
+        for v in values {
+            let code = v["value"].as_str().unwrap();
+            let names = if expect {
+                seed.countries
+                    .iter()
+                    .find(|c| c.code.as_str() == code)
+                    .map(|c| &c.names)
+            } else {
+                seed.regions
+                    .iter()
+                    .find(|r| r.code.as_str() == code)
+                    .map(|r| &r.names)
+            };
+            let arabic = names.and_then(|n| n.get("ar")).expect("an Arabic name");
+            assert_eq!(v["label"], arabic.as_str(), "{field} {code}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn treaty_status_says_as_of_when_and_counts_come_from_the_rows() {
+    let app = spawn_app().await;
+    let seed = seed();
+    let data = app
+        .data(
+            r#"{ instruments { code parties { parties memberStateParties signatories asOf }
+                 statusTable { complete asOf basis } }
+                 us: country(code: "US") { treatyStatus { instrumentId status ratification { asOf } } } }"#,
+            json!({}),
+        )
+        .await;
+    for i in data["instruments"].as_array().unwrap() {
+        let code = i["code"].as_str().unwrap();
+        let instrument = seed.instruments.iter().find(|s| s.id == code).unwrap();
+        if !instrument.is_treaty() {
+            assert_eq!(i["parties"], Value::Null, "{code}");
+            continue;
+        }
+        let rows: Vec<_> = seed
+            .ratifications
+            .iter()
+            .filter(|r| r.instrument == code)
+            .collect();
+        let parties = rows
+            .iter()
+            .filter(|r| r.status == PartyStatus::Party)
+            .count();
+        assert_eq!(i["parties"]["parties"], parties, "{code}");
+        let members = rows
+            .iter()
+            .filter(|r| r.status == PartyStatus::Party)
+            .filter(|r| {
+                seed.countries
+                    .iter()
+                    .any(|c| c.code == r.country && c.un_status.to_string() == "MEMBER")
+            })
+            .count();
+        assert_eq!(i["parties"]["memberStateParties"], members, "{code}");
+        assert!(
+            i["statusTable"]["basis"]
+                .as_str()
+                .is_some_and(|b| !b.is_empty()),
+            "{code}"
+        );
+    }
+    // Every row of a complete table answers with the date it describes.
+    for t in data["us"]["treatyStatus"].as_array().unwrap() {
+        let code = t["instrumentId"].as_str().unwrap();
+        let complete = seed
+            .instruments
+            .iter()
+            .find(|i| i.id == code)
+            .and_then(|i| i.status_table.as_ref())
+            .is_some_and(|t| t.complete);
+        if complete {
+            assert_ne!(t["status"], "UNKNOWN", "{code}: the US has a row");
+            assert!(t["ratification"]["asOf"].as_str().is_some(), "{code}: asOf");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_member_state_without_a_law_says_what_the_sources_say() {
+    let app = spawn_app().await;
+    let seed = seed();
+    let gaps: Vec<_> = seed
+        .countries
+        .iter()
+        .filter(|c| c.law_gap.is_some())
+        .collect();
+    assert!(!gaps.is_empty());
+    for c in gaps {
+        let data = app
+            .data(
+                r#"query($c: String!) { country(code: $c) { laws { totalCount } lawGap { finding note sources { url } } } }"#,
+                json!({ "c": c.code.as_str() }),
+            )
+            .await;
+        let gap = &c.law_gap.as_ref().unwrap();
+        assert_eq!(data["country"]["laws"]["totalCount"], 0);
+        assert_eq!(
+            data["country"]["lawGap"]["finding"],
+            gap.finding.to_string()
+        );
+        assert_eq!(data["country"]["lawGap"]["note"], gap.note.as_str());
+        assert!(!data["country"]["lawGap"]["sources"]
+            .as_array()
+            .unwrap()
+            .is_empty());
+    }
+    let data = app
+        .data(r#"{ country(code: "BR") { lawGap { note } } }"#, json!({}))
+        .await;
+    assert_eq!(data["country"]["lawGap"], Value::Null);
 }
 
 #[tokio::test]

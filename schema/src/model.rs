@@ -4,6 +4,8 @@
 //! Seed files may not carry `meta`: the loader sets it. Unknown fields are rejected so that a
 //! typo in a seed file is an error, not a silently dropped fact.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +20,9 @@ pub struct Region {
     pub name: String,
     pub level: RegionLevel,
     pub parent: Option<M49Code>,
+    /// The name in the other UN languages (`ar`, `zh`, `fr`, `ru`, `es`), from the Unicode CLDR.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
 }
 
 /// A country or area with its ISO 3166-1 codes and UN M49 classification.
@@ -32,6 +37,49 @@ pub struct Country {
     pub region: Option<M49Code>,
     pub sub_region: Option<M49Code>,
     pub intermediate_region: Option<M49Code>,
+    /// The name in the other UN languages (`ar`, `zh`, `fr`, `ru`, `es`), from the Unicode CLDR.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+    /// For a member state with no law in the data: what the sources say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub law_gap: Option<LawGap>,
+}
+
+/// What is known about a member state that has no law in the data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LawGap {
+    /// Whether a source says no offence exists, or no law was identified.
+    pub finding: LawFinding,
+    /// In our words, with the year the source describes.
+    pub note: String,
+    pub sources: Vec<Source>,
+}
+
+/// The name of an area in `lang`, falling back to English where the data has none.
+pub fn local_name<'a>(
+    english: &'a str,
+    names: &'a BTreeMap<String, String>,
+    lang: Lang,
+) -> &'a str {
+    if lang == Lang::En {
+        return english;
+    }
+    names.get(lang.code()).map_or(english, String::as_str)
+}
+
+impl Region {
+    /// The name in `lang` (English where CLDR has none).
+    pub fn name_in(&self, lang: Lang) -> &str {
+        local_name(&self.name, &self.names, lang)
+    }
+}
+
+impl Country {
+    /// The name in `lang` (the ISO English name where CLDR has none).
+    pub fn name_in(&self, lang: Lang) -> &str {
+        local_name(&self.name, &self.names, lang)
+    }
 }
 
 impl Country {
@@ -50,6 +98,10 @@ pub struct Source {
     pub url: String,
     pub title: Option<String>,
     pub accessed: Option<NaiveDate>,
+    /// Primary (the body whose act or work it is) or secondary; required in seed files,
+    /// optional for contributions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SourceKind>,
 }
 
 /// An international instrument: treaty, protocol, ILO standard, recommendation or SDG target.
@@ -63,8 +115,41 @@ pub struct Instrument {
     pub adopting_body: Option<String>,
     pub adopted_on: Option<NaiveDate>,
     pub entry_into_force: Option<NaiveDate>,
-    pub parties_note: Option<String>,
+    /// What the treaty-status rows of this instrument rest on; `None` for instruments
+    /// without parties.
+    #[serde(default)]
+    pub status_table: Option<StatusTable>,
     pub sources: Vec<Source>,
+    /// Counts computed from the treaty-status rows when the seed is read; never in seed files.
+    #[serde(default)]
+    pub parties: Option<PartyCounts>,
+}
+
+/// What an instrument's treaty-status rows rest on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusTable {
+    /// True when the rows copy a depositary's full table: a UN member state without a row is
+    /// then *not a party as of* `as_of`, and the seed must say so with a row.
+    pub complete: bool,
+    /// The date the table describes; `None` where the source does not say.
+    pub as_of: Option<NaiveDate>,
+    /// Which table, and its caveats.
+    pub basis: String,
+}
+
+/// How many states the treaty-status rows record as parties or signatories.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyCounts {
+    /// Parties of any kind (UN member states, observer states, other areas).
+    pub parties: u32,
+    /// Parties that are UN member states.
+    pub member_state_parties: u32,
+    /// States that signed but have not ratified.
+    pub signatories: u32,
+    /// The latest as-of date among the rows, when any row has one.
+    pub as_of: Option<NaiveDate>,
 }
 
 impl Instrument {

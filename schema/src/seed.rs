@@ -11,9 +11,11 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::ids::{CountryCode, M49Code, RecordId};
-use crate::model::{Case, Country, Instrument, Law, Practice, Ratification, Record, Region};
+use crate::model::{
+    Case, Country, Instrument, Law, PartyCounts, Practice, Ratification, Record, Region, Source,
+};
 use crate::store::SeedData;
-use crate::vocab::{PartyStatus, RecordKind};
+use crate::vocab::{Lang, LawFinding, PartyStatus, RecordKind, SourceKind, UnStatus};
 
 /// The seed files, in load order.
 pub const SEED_FILES: [&str; 7] = [
@@ -116,18 +118,59 @@ pub fn parse_seed(files: &[(String, String)]) -> Result<SeedData, Vec<SeedIssue>
     records.extend(practices.into_iter().map(Record::Practice));
     records.extend(cases.into_iter().map(Record::Case));
 
-    let seed = SeedData {
+    for i in instruments.iter().filter(|i| i.parties.is_some()) {
+        issues.push(SeedIssue {
+            file: "instruments.json".into(),
+            record: Some(i.id.clone()),
+            message:
+                "'parties' is computed from ratifications.json and may not appear in seed files"
+                    .into(),
+        });
+    }
+    let mut seed = SeedData {
         regions,
         countries,
         instruments,
         ratifications,
         records,
     };
+    count_parties(&mut seed);
     issues.extend(validate(&seed, chrono::Utc::now().year()));
     if issues.is_empty() {
         Ok(seed)
     } else {
         Err(issues)
+    }
+}
+
+/// Sets every treaty's [`PartyCounts`] from the treaty-status rows.
+pub fn count_parties(seed: &mut SeedData) {
+    let members: HashSet<CountryCode> = seed
+        .countries
+        .iter()
+        .filter(|c| c.un_status == UnStatus::Member)
+        .map(|c| c.code)
+        .collect();
+    for instrument in seed.instruments.iter_mut().filter(|i| i.is_treaty()) {
+        let mut counts = PartyCounts::default();
+        for r in seed
+            .ratifications
+            .iter()
+            .filter(|r| r.instrument == instrument.id)
+        {
+            match r.status {
+                PartyStatus::Party => {
+                    counts.parties += 1;
+                    if members.contains(&r.country) {
+                        counts.member_state_parties += 1;
+                    }
+                }
+                PartyStatus::Signatory => counts.signatories += 1,
+                _ => {}
+            }
+            counts.as_of = counts.as_of.max(r.as_of);
+        }
+        instrument.parties = Some(counts);
     }
 }
 
@@ -250,6 +293,77 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
                 format!("'{}' is not an alpha-3 code", c.alpha3),
             );
         }
+        for (lang, name) in &c.names {
+            if Lang::parse(lang).is_none_or(|l| l == Lang::En || l.code() != lang) {
+                issue(
+                    "countries.json",
+                    c.code.to_string(),
+                    format!("names: '{lang}' is not one of ar, zh, fr, ru, es"),
+                );
+            }
+            if name.trim().is_empty() {
+                issue(
+                    "countries.json",
+                    c.code.to_string(),
+                    format!("names.{lang} is empty"),
+                );
+            }
+        }
+        if c.un_status == UnStatus::Member {
+            for lang in Lang::ALL.iter().filter(|l| **l != Lang::En) {
+                if !c.names.contains_key(lang.code()) {
+                    issue(
+                        "countries.json",
+                        c.code.to_string(),
+                        format!(
+                            "a member state needs its name in every UN language: no '{}'",
+                            lang.code()
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(gap) = &c.law_gap {
+            if c.un_status != UnStatus::Member {
+                issue(
+                    "countries.json",
+                    c.code.to_string(),
+                    "law_gap is only for UN member states".into(),
+                );
+            }
+            if gap.note.trim().is_empty() || gap.note.chars().count() > MAX_NOTE_CHARS {
+                issue(
+                    "countries.json",
+                    c.code.to_string(),
+                    format!("law_gap.note must have 1 to {MAX_NOTE_CHARS} characters"),
+                );
+            }
+            for (_, _, problem) in check_sources(&gap.sources) {
+                issue(
+                    "countries.json",
+                    c.code.to_string(),
+                    format!("law_gap: {problem}"),
+                );
+            }
+            for problem in source_kinds(&gap.sources) {
+                issue(
+                    "countries.json",
+                    c.code.to_string(),
+                    format!("law_gap: {problem}"),
+                );
+            }
+        }
+    }
+    for r in &seed.regions {
+        for lang in r.names.keys() {
+            if Lang::parse(lang).is_none_or(|l| l == Lang::En || l.code() != lang) {
+                issue(
+                    "regions.json",
+                    r.code.to_string(),
+                    format!("names: '{lang}' is not one of ar, zh, fr, ru, es"),
+                );
+            }
+        }
     }
 
     // Instruments.
@@ -291,12 +405,37 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
                 format!("unknown country code '{}'", r.country),
             );
         }
-        if r.status == PartyStatus::Unknown {
+        if r.status == PartyStatus::Unknown && r.note.as_deref().is_none_or(|n| n.trim().is_empty())
+        {
             issue(
                 "ratifications.json",
                 label.clone(),
-                "status UNKNOWN is never stored: leave the row out instead".into(),
+                "an UNKNOWN row must say why in its note (or leave the row out)".into(),
             );
+        }
+        if let Some(table) = instruments
+            .get(r.instrument.as_str())
+            .and_then(|i| i.status_table.as_ref())
+        {
+            if table.complete && r.as_of.is_none() {
+                issue(
+                    "ratifications.json",
+                    label.clone(),
+                    "a row of a complete status table needs its as_of date".into(),
+                );
+            }
+        }
+        if let (Some(date), Some(as_of)) = (r.date, r.as_of) {
+            if date > as_of && r.status != PartyStatus::Denounced {
+                issue(
+                    "ratifications.json",
+                    label.clone(),
+                    format!("date {date} is after the as_of date {as_of}"),
+                );
+            }
+        }
+        for problem in source_kinds(&r.sources) {
+            issue("ratifications.json", label.clone(), problem);
         }
         if !pairs.insert((r.instrument.as_str(), r.country)) {
             issue(
@@ -316,6 +455,40 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
         }
         for (_, _, problem) in check_sources(&r.sources) {
             issue("ratifications.json", label.clone(), problem);
+        }
+    }
+    // Complete status tables: every UN member state has a row.
+    let members: Vec<&Country> = seed
+        .countries
+        .iter()
+        .filter(|c| c.un_status == UnStatus::Member)
+        .collect();
+    for instrument in &seed.instruments {
+        if !instrument.status_table.as_ref().is_some_and(|t| t.complete) {
+            continue;
+        }
+        for m in &members {
+            if !pairs.contains(&(instrument.id.as_str(), m.code)) {
+                issue(
+                    "ratifications.json",
+                    format!("{}/{}", instrument.id, m.code),
+                    "no row: the instrument's status table is complete, so every UN member state \
+                     needs a row (NOT_PARTY as of the table's date, or UNKNOWN with a reason)"
+                        .into(),
+                );
+            }
+        }
+    }
+    for i in &seed.instruments {
+        if i.is_treaty() != i.status_table.is_some() {
+            issue(
+                "instruments.json",
+                i.id.clone(),
+                "a treaty needs a status_table, and only a treaty has one".into(),
+            );
+        }
+        for problem in source_kinds(&i.sources) {
+            issue("instruments.json", i.id.clone(), problem);
         }
     }
 
@@ -346,8 +519,58 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
         for error in check_record(record, &rules) {
             flag(error.message);
         }
+        for problem in source_kinds(record.sources()) {
+            flag(problem);
+        }
+    }
+
+    // Every member state has a law, or a sourced statement that it has none.
+    let with_law: HashSet<CountryCode> = seed
+        .records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Law(l) => Some(l.country),
+            _ => None,
+        })
+        .collect();
+    for m in &members {
+        match (with_law.contains(&m.code), m.law_gap.is_some()) {
+            (false, false) => issue(
+                "countries.json",
+                m.code.to_string(),
+                "a UN member state needs a law in laws.json or a law_gap with a source saying it has none".into(),
+            ),
+            (true, true) => issue(
+                "countries.json",
+                m.code.to_string(),
+                "law_gap is set, but laws.json has a law for this state".into(),
+            ),
+            _ => {}
+        }
     }
     issues
+}
+
+/// Seed files say of every source whether it is primary or secondary.
+fn source_kinds(sources: &[Source]) -> Vec<String> {
+    sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind.is_none())
+        .map(|(i, s)| {
+            format!(
+                "sources[{i}] ({}) needs a kind: PRIMARY or SECONDARY",
+                crate::ids::truncate(&s.url, 60)
+            )
+        })
+        .collect()
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "-".into();
+    }
+    format!("{:.0}%", part as f64 * 100.0 / whole as f64)
 }
 
 /// `seed/CATALOGUE.md`: what the seed holds, per kind and UN M49 region. Generated by
@@ -434,10 +657,19 @@ pub fn catalogue(seed: &SeedData) -> String {
     );
     let _ = writeln!(out, "| instruments | {} |", counts.instruments);
     let _ = writeln!(out, "| treaty-status rows | {} |", counts.ratifications);
+    let finding = |f: LawFinding| {
+        members
+            .iter()
+            .filter(|c| c.law_gap.as_ref().is_some_and(|g| g.finding == f))
+            .count()
+    };
     let _ = writeln!(
         out,
-        "\nUN member states with at least one law: **{members_with_law} of {}**.\n",
-        members.len()
+        "\nUN member states with at least one law: **{members_with_law} of {}**; \
+         a source says no specific offence exists: **{}**; no law identified in the sources read: **{}**.\n",
+        members.len(),
+        finding(LawFinding::NoSpecificOffence),
+        finding(LawFinding::NotIdentified)
     );
     let _ = writeln!(out, "## By UN M49 region\n");
     let _ = writeln!(
@@ -461,31 +693,115 @@ pub fn catalogue(seed: &SeedData) -> String {
         "| global (no country) | | | | {global_practices} | {no_country_cases} |"
     );
 
-    let _ = writeln!(out, "\n## Treaty status rows by instrument\n");
+    let _ = writeln!(out, "\n## Treaty status of the 193 UN member states\n");
     let _ = writeln!(
         out,
-        "A state with no row is *unknown*, never *not a party*.\n"
+        "Counted from `ratifications.json`, UN member states only, so each row adds up to {}. \
+         Where the table is complete (a depositary's full table), a member state absent from it is \
+         recorded as *not a party* as of the table's date; elsewhere a state with no row is *unknown*.\n",
+        members.len()
     );
-    let _ = writeln!(out, "| instrument | party | not a party | denounced | unknown (UN member states) |\n|---|---|---|---|---|");
+    let _ = writeln!(out, "| instrument | party | signatory | not a party | denounced | unknown | complete table | as of |\n|---|---|---|---|---|---|---|---|");
+    let member_codes: HashSet<CountryCode> = members.iter().map(|c| c.code).collect();
     for instrument in seed.instruments.iter().filter(|i| i.is_treaty()) {
         let rows: Vec<&Ratification> = seed
             .ratifications
             .iter()
-            .filter(|r| r.instrument == instrument.id)
+            .filter(|r| r.instrument == instrument.id && member_codes.contains(&r.country))
             .collect();
         let n = |s: PartyStatus| rows.iter().filter(|r| r.status == s).count();
-        let known: HashSet<CountryCode> = rows.iter().map(|r| r.country).collect();
-        let unknown = members.iter().filter(|c| !known.contains(&c.code)).count();
+        let unknown = members.len() - rows.len() + n(PartyStatus::Unknown);
+        let table = instrument.status_table.as_ref();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             instrument.short_name,
             n(PartyStatus::Party),
+            n(PartyStatus::Signatory),
             n(PartyStatus::NotParty),
             n(PartyStatus::Denounced),
-            unknown
+            unknown,
+            if table.is_some_and(|t| t.complete) {
+                "yes"
+            } else {
+                "no"
+            },
+            table
+                .and_then(|t| t.as_of)
+                .map(|d| d.format("%B %Y").to_string())
+                .unwrap_or_else(|| "not stated".into())
         );
     }
+
+    let _ = writeln!(out, "\n## Source quality\n");
+    let _ = writeln!(
+        out,
+        "A *primary* source is published by the body whose act or work it is: the government, \
+         gazette or legislature, the court, the depositary, or the implementing organisation. \
+         *Secondary* sources report on it (US TIP reports, news, research, databases). Mirrors and \
+         document-sharing sites are refused by `tipx seed --check`.\n"
+    );
+    let _ = writeln!(out, "| kind | records | with a primary source | only secondary sources | sources | primary sources |\n|---|---|---|---|---|---|");
+    let mut quality = |label: &str, lists: Vec<&[Source]>| {
+        let records = lists.len();
+        let with_primary = lists
+            .iter()
+            .filter(|l| l.iter().any(|s| s.kind == Some(SourceKind::Primary)))
+            .count();
+        let sources: usize = lists.iter().map(|l| l.len()).sum();
+        let primary: usize = lists
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .filter(|s| s.kind == Some(SourceKind::Primary))
+                    .count()
+            })
+            .sum();
+        let _ = writeln!(
+            out,
+            "| {label} | {records} | {with_primary} ({}) | {} ({}) | {sources} | {primary} ({}) |",
+            percent(with_primary, records),
+            records - with_primary,
+            percent(records - with_primary, records),
+            percent(primary, sources)
+        );
+    };
+    for kind in [RecordKind::Law, RecordKind::Practice, RecordKind::Case] {
+        let label = match kind {
+            RecordKind::Law => "laws",
+            RecordKind::Practice => "practices",
+            RecordKind::Case => "cases",
+        };
+        quality(
+            label,
+            seed.records
+                .iter()
+                .filter(|r| r.kind() == kind)
+                .map(|r| r.sources())
+                .collect(),
+        );
+    }
+    quality(
+        "instruments",
+        seed.instruments
+            .iter()
+            .map(|i| i.sources.as_slice())
+            .collect(),
+    );
+    quality(
+        "treaty-status rows",
+        seed.ratifications
+            .iter()
+            .map(|r| r.sources.as_slice())
+            .collect(),
+    );
+    quality(
+        "statements of no law",
+        seed.countries
+            .iter()
+            .filter_map(|c| c.law_gap.as_ref().map(|g| g.sources.as_slice()))
+            .collect(),
+    );
     out
 }
 

@@ -31,6 +31,9 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The six UN languages.
+    pub const ALL: [Lang; 6] = [Lang::Ar, Lang::Zh, Lang::En, Lang::Fr, Lang::Ru, Lang::Es];
+
     /// Parses a BCP 47 tag such as `fr`, `fr-CA` or `zh-Hans` to its UN language, if it is one.
     pub fn parse(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
@@ -320,6 +323,7 @@ vocabulary! {
     /// A state's standing towards a treaty. A state with no recorded row is UNKNOWN, never NOT_PARTY.
     PartyStatus, "partyStatuses" {
         Party = "PARTY" => "Party",
+        Signatory = "SIGNATORY" => "Signatory (signed, not ratified)",
         NotParty = "NOT_PARTY" => "Not a party",
         Denounced = "DENOUNCED" => "Denounced",
         Unknown = "UNKNOWN" => "Not known",
@@ -334,6 +338,22 @@ vocabulary! {
         Acceptance = "ACCEPTANCE" => "Acceptance",
         Approval = "APPROVAL" => "Approval",
         Succession = "SUCCESSION" => "Succession",
+    }
+}
+
+vocabulary! {
+    /// Who published a source: the body whose act or work it is, or someone else.
+    SourceKind, "sourceKinds" {
+        Primary = "PRIMARY" => "Primary: the government, legislature, court, depositary or implementing organisation itself",
+        Secondary = "SECONDARY" => "Secondary: a report, article or database about it",
+    }
+}
+
+vocabulary! {
+    /// What is known about a member state that has no law in the data.
+    LawFinding, "lawFindings" {
+        NoSpecificOffence = "NO_SPECIFIC_OFFENCE" => "A source says no specific anti-trafficking offence exists",
+        NotIdentified = "NOT_IDENTIFIED" => "No anti-trafficking law identified in the sources read",
     }
 }
 

@@ -39,6 +39,7 @@ function hostPages() {
     "/search.html": page(allowWasm, `<tipx-search page-size="5" lang="en"></tipx-search>`),
     "/strict.html": page(noWasm, `<tipx-search country="NG" lock page-size="5" lang="en"></tipx-search>`),
     "/cards.html": page(allowWasm, `<tipx-country code="NG" lang="en"></tipx-country><tipx-record record="PR01" lang="es"></tipx-record>
+      <tipx-country id="profile-ar" code="NG" lang="ar"></tipx-country>
       <div lang="ru"><tipx-record id="inherits" record="CA01"></tipx-record></div>`),
   };
 }
@@ -277,12 +278,26 @@ test("a page whose CSP forbids WebAssembly gets the same widget in an iframe", a
 
 test("the country profile and the record card show what the API holds", async () => {
   const { page, problems } = await openPage("/cards.html");
-  const { country } = await gql(`{ country(code: "NG") { name recordCounts { laws practices cases } } }`);
-  const profile = page.locator("tipx-country");
+  const { country } = await gql(`{ country(code: "NG") { name ar: name(lang: "ar") recordCounts { laws practices cases }
+    treatyStatus { instrumentId ratification { asOf } } } }`);
+  const profile = page.locator("tipx-country[lang=en]");
   await profile.locator(".tipx-title", { hasText: country.name }).waitFor();
   for (const kind of ["laws", "practices", "cases"]) {
     assert.equal(await profile.locator(`dd[data-count=${kind}]`).textContent(), String(country.recordCounts[kind]));
   }
+  // Each treaty row says what date its status describes, in the widget's language.
+  const c029 = country.treatyStatus.find((t) => t.instrumentId === "ILO_C029").ratification.asOf;
+  const [year, month] = c029.split("-").map(Number);
+  const english = new Date(Date.UTC(year, month - 1, 1)).toLocaleString("en", { month: "long", timeZone: "UTC" });
+  assert.equal(
+    (await profile.locator("tr[data-instrument=ILO_C029] .tipx-as-of").textContent()).trim(),
+    `· as of ${english} ${year}`,
+  );
+  // The Arabic profile names the country in Arabic (CLDR), not in English.
+  const arabic = page.locator("#profile-ar");
+  await arabic.locator(".tipx-title", { hasText: country.ar }).waitFor();
+  assert.notEqual(country.ar, country.name);
+  assert.match(await arabic.locator("tr[data-instrument=ILO_C029] .tipx-as-of").textContent(), new RegExp(`حتى .+ ${year}`));
   const { practice } = await gql(`{ practice(id: "PR01") { title sources { url } } }`);
   const card = page.locator("tipx-record[record=PR01]");
   await card.locator(".tipx-title", { hasText: practice.title }).waitFor();

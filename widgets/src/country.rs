@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::api::{self, country_profile, ApiError, CountryProfile, Labels};
 use crate::common::source_link;
 use crate::config::{Common, CountryConfig};
-use crate::i18n::fill;
+use crate::i18n::{as_of, fill};
 use crate::remote::{Remote, RemoteProps, RemoteWidget};
 
 type Data = country_profile::ResponseData;
@@ -34,6 +34,7 @@ impl Remote for Country {
         let endpoint = &config.common.endpoint;
         let variables = country_profile::Variables {
             code: config.code.clone(),
+            lang: config.common.lang.code().to_owned(),
         };
         let data = api::run::<CountryProfile>(endpoint, variables).await?;
         let labels = api::labels(endpoint, config.common.lang).await?;
@@ -72,6 +73,11 @@ impl Remote for Country {
             let when = t.ratification.as_ref().and_then(|r| {
                 r.date.clone().or_else(|| r.year.map(|y| y.to_string()))
             });
+            let as_of = t
+                .ratification
+                .as_ref()
+                .and_then(|r| r.as_of.as_deref())
+                .and_then(|d| as_of(ui, d));
             let source = t
                 .ratification
                 .as_ref()
@@ -85,6 +91,7 @@ impl Remote for Country {
                             { labels.get("partyStatuses", &status).to_owned() }
                         </span>
                         if let Some(when) = when { <span class="tipx-muted">{ format!(" ({when})") }</span> }
+                        if let Some(as_of) = as_of { <span class="tipx-as-of tipx-muted">{ format!(" · {as_of}") }</span> }
                     </td>
                     <td>{ for source }</td>
                 </tr>
@@ -152,7 +159,14 @@ impl Remote for Country {
                 </section>
                 <section aria-labelledby="tipx-laws">
                     <h3 id="tipx-laws">{ ui.laws }</h3>
-                    { list(laws.collect()) }
+                    if let (true, Some(gap)) = (c.laws.nodes.is_empty(), c.law_gap.as_ref()) {
+                        <p class="tipx-law-gap">
+                            <strong>{ ui.no_law }</strong>{ ": " }<span lang="en" dir="ltr">{ gap.note.clone() }</span>
+                            if let Some(s) = gap.sources.first() { { " · " }{ source_link(&s.url, Some(ui.source)) } }
+                        </p>
+                    } else {
+                        { list(laws.collect()) }
+                    }
                 </section>
                 <section aria-labelledby="tipx-practices">
                     <h3 id="tipx-practices">{ ui.latest_practices }</h3>

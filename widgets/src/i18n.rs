@@ -122,6 +122,20 @@ pub struct Ui {
     pub sectors: &'static str,
     pub pillars: &'static str,
     pub data_from: &'static str,
+    /// "as of June 2023": `{m}` is the month's name, `{y}` the year.
+    pub as_of: &'static str,
+    pub months: [&'static str; 12],
+    /// Heading of a member state's statement that it has no specific law.
+    pub no_law: &'static str,
+}
+
+/// "as of June 2023" in the widget's language, from an ISO date (`2023-06-13`).
+pub fn as_of(ui: &Ui, iso_date: &str) -> Option<String> {
+    let mut parts = iso_date.split('-');
+    let year = parts.next()?;
+    let month: usize = parts.next()?.parse().ok()?;
+    let name = ui.months.get(month.checked_sub(1)?)?;
+    Some(ui.as_of.replace("{m}", name).replace("{y}", year))
 }
 
 /// Replaces `{n}` and `{x}` in a template.
@@ -181,6 +195,22 @@ pub static EN: Ui = Ui {
     sectors: "Sectors",
     pillars: "Pillars",
     data_from: "Data: TIP Exchange",
+    as_of: "as of {m} {y}",
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    no_law: "No specific anti-trafficking offence recorded",
 };
 
 pub static FR: Ui = Ui {
@@ -235,6 +265,22 @@ pub static FR: Ui = Ui {
     sectors: "Secteurs",
     pillars: "Piliers",
     data_from: "Données : TIP Exchange",
+    as_of: "situation en {m} {y}",
+    months: [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    no_law: "Aucune infraction spécifique de traite enregistrée",
 };
 
 pub static ES: Ui = Ui {
@@ -289,6 +335,22 @@ pub static ES: Ui = Ui {
     sectors: "Sectores",
     pillars: "Pilares",
     data_from: "Datos: TIP Exchange",
+    as_of: "a {m} de {y}",
+    months: [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    no_law: "No consta un delito específico de trata",
 };
 
 pub static RU: Ui = Ui {
@@ -343,6 +405,22 @@ pub static RU: Ui = Ui {
     sectors: "Отрасли",
     pillars: "Направления",
     data_from: "Данные: TIP Exchange",
+    as_of: "по состоянию на {m} {y} г.",
+    months: [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ],
+    no_law: "Отдельный состав торговли людьми не зафиксирован",
 };
 
 pub static ZH: Ui = Ui {
@@ -397,6 +475,11 @@ pub static ZH: Ui = Ui {
     sectors: "行业",
     pillars: "支柱",
     data_from: "数据：TIP Exchange",
+    as_of: "截至{y}年{m}",
+    months: [
+        "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
+    ],
+    no_law: "未记录专门的贩运人口罪",
 };
 
 pub static AR: Ui = Ui {
@@ -451,6 +534,22 @@ pub static AR: Ui = Ui {
     sectors: "القطاعات",
     pillars: "الركائز",
     data_from: "البيانات: TIP Exchange",
+    as_of: "حتى {m} {y}",
+    months: [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ],
+    no_law: "لا توجد جريمة محددة للاتجار بالأشخاص مسجلة",
 };
 
 #[cfg(test)]

@@ -194,21 +194,39 @@ async fn load(config: RecordConfig) -> Result<(Rc<Card>, Rc<Labels>), ApiError> 
     let id = config.id.clone();
     let card = match config.kind() {
         Some(RecordKind::Law) => Card::from_law(
-            api::run::<api::LawCard>(endpoint, law_card::Variables { id })
-                .await?
-                .law,
+            api::run::<api::LawCard>(
+                endpoint,
+                law_card::Variables {
+                    id,
+                    lang: lang.code().to_owned(),
+                },
+            )
+            .await?
+            .law,
             lang,
         ),
         Some(RecordKind::Practice) => Card::from_practice(
-            api::run::<api::PracticeCard>(endpoint, practice_card::Variables { id })
-                .await?
-                .practice,
+            api::run::<api::PracticeCard>(
+                endpoint,
+                practice_card::Variables {
+                    id,
+                    lang: lang.code().to_owned(),
+                },
+            )
+            .await?
+            .practice,
             lang,
         ),
         Some(RecordKind::Case) => Card::from_case(
-            api::run::<api::CaseCard>(endpoint, case_card::Variables { id })
-                .await?
-                .case,
+            api::run::<api::CaseCard>(
+                endpoint,
+                case_card::Variables {
+                    id,
+                    lang: lang.code().to_owned(),
+                },
+            )
+            .await?
+            .case,
             lang,
         ),
         None => {

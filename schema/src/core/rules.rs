@@ -119,6 +119,29 @@ pub fn check_record(record: &Record, ctx: &RuleContext<'_>) -> Vec<FieldError> {
             );
         }
     }
+    let mut named: Vec<(String, &str)> = record
+        .free_text()
+        .into_iter()
+        .map(|(f, t)| (f.to_owned(), t))
+        .collect();
+    for (i, source) in record.sources().iter().enumerate() {
+        named.push((format!("sources[{i}].url"), source.url.as_str()));
+        if let Some(title) = &source.title {
+            named.push((format!("sources[{i}].title"), title.as_str()));
+        }
+    }
+    for (field, text) in named {
+        if has_withheld_name(text) {
+            flag(
+                &field,
+                "WITHHELD_NAME",
+                format!(
+                    "{field} carries the name of a victim or a victim's relative: use the court's \
+                     anonymised citation or a source without the name"
+                ),
+            );
+        }
+    }
     let language = match record {
         Record::Law(law) => {
             for year in &law.amendment_years {
@@ -202,6 +225,16 @@ pub fn check_sources(sources: &[Source]) -> Vec<(String, &'static str, String)> 
                 format!(
                     "source URL '{}' is not an http(s) URL",
                     crate::ids::truncate(&s.url, 80)
+                ),
+            ));
+        }
+        if let Some(host) = mirror_host(&s.url) {
+            problems.push((
+                format!("sources[{i}].url"),
+                "SOURCE_MIRROR",
+                format!(
+                    "{host} copies other publishers' documents: cite the government, court, \
+                     depositary or organisation that publishes it"
                 ),
             ));
         }
@@ -324,6 +357,107 @@ pub fn check_personal_data(record: &Record) -> Vec<FieldError> {
         }
     }
     errors
+}
+
+/// The host of an http(s) URL, lower-cased, without user info or port.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The deny-listed mirror host `url` is on (the host or a parent domain in
+/// `core/mirror-hosts.txt`), if any.
+pub fn mirror_host(url: &str) -> Option<&'static str> {
+    static HOSTS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let hosts = HOSTS.get_or_init(|| {
+        include_str!("mirror-hosts.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    let host = url_host(url)?;
+    hosts.iter().copied().find(|d| {
+        host == *d
+            || host
+                .strip_suffix(d)
+                .is_some_and(|prefix| prefix.ends_with('.'))
+    })
+}
+
+/// The salt of the withheld-name hashes (`core/withheld-names.sha256`).
+const WITHHELD_SALT: &str = "tipx-withheld-name:";
+
+/// The hash a withheld name is stored as: SHA-256 of the salt and the lower-cased words of the
+/// name joined by single spaces, in hex.
+pub fn withheld_name_hash(name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let words: Vec<String> = name_words(name);
+    let digest = Sha256::digest(format!("{WITHHELD_SALT}{}", words.join(" ")).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lower-cased words of `text`, with percent-escapes in URLs decoded first, so that
+/// `Rantsev`, `rantsev-v-cyprus` and `%52antsev` give the same word.
+fn name_words(text: &str) -> Vec<String> {
+    let decoded = percent_decode(text);
+    decoded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether `text` (free text or a URL) contains a withheld name: any single word, or two
+/// consecutive words (of three or more letters each), whose hash is in `core/withheld-names.sha256`. The names of victims
+/// and their relatives that court citations or sources carry are kept only as salted hashes,
+/// so the check works without the product storing the names themselves.
+pub fn has_withheld_name(text: &str) -> bool {
+    static HASHES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let hashes = HASHES.get_or_init(|| {
+        include_str!("withheld-names.sha256")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    if hashes.is_empty() {
+        return false;
+    }
+    let words: Vec<String> = name_words(text)
+        .into_iter()
+        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    (1..=2).any(|n| {
+        words.windows(n).any(|w| {
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(format!("{WITHHELD_SALT}{}", w.join(" ")).as_bytes());
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            hashes.contains(hex.as_str())
+        })
+    })
 }
 
 #[cfg(test)]

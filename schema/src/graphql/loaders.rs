@@ -25,6 +25,9 @@ pub struct Loaders {
     pub regions: DataLoader<RegionLoader, HashMapCache>,
     pub instruments: DataLoader<InstrumentLoader, HashMapCache>,
     pub history: DataLoader<HistoryLoader, HashMapCache>,
+    /// The whole instrument list, loaded at most once per request: resolvers that ask at the
+    /// same moment wait for the one load instead of each starting a batch.
+    all_instruments: tokio::sync::OnceCell<Arc<Vec<Instrument>>>,
 }
 
 impl Loaders {
@@ -49,6 +52,7 @@ impl Loaders {
             counts: new(CountLoader(store.clone())),
             regions: new(RegionLoader(store.clone())),
             instruments: new(InstrumentLoader(store)),
+            all_instruments: tokio::sync::OnceCell::new(),
         }
     }
 }
@@ -189,7 +193,12 @@ impl Loader<()> for InstrumentLoader {
 impl Loaders {
     /// Every instrument (one store call per request at most).
     pub async fn all_instruments(&self) -> Result<Arc<Vec<Instrument>>, LoadError> {
-        Ok(self.instruments.load_one(()).await?.unwrap_or_default())
+        self.all_instruments
+            .get_or_try_init(|| async {
+                Ok(self.instruments.load_one(()).await?.unwrap_or_default())
+            })
+            .await
+            .cloned()
     }
 
     pub async fn instrument(&self, id: &str) -> Result<Option<Instrument>, LoadError> {

@@ -27,6 +27,9 @@ pub struct SourceInput {
     pub title: Option<String>,
     /// When the page was read.
     pub accessed: Option<NaiveDate>,
+    /// PRIMARY when the government, legislature, court, depositary or implementing
+    /// organisation publishes it itself; SECONDARY for reports and articles about it.
+    pub kind: Option<SourceKind>,
 }
 
 /// How well a practice's results are established.
@@ -273,6 +276,7 @@ impl Problems {
                 url: self.text(&format!("sources[{i}].url"), &s.url),
                 title: self.opt_text(&format!("sources[{i}].title"), &s.title),
                 accessed: s.accessed,
+                kind: s.kind,
             })
             .collect()
     }

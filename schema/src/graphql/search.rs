@@ -330,8 +330,8 @@ impl SearchResults {
         Ok(out)
     }
 
-    /// Counts per facet field, with labels in one of the UN languages (code-list labels are
-    /// translated; country and region names are the English ISO and M49 names).
+    /// Counts per facet field, with labels in one of the UN languages (code-list labels,
+    /// country and region names; instrument names stay in English).
     async fn facets(
         &self,
         ctx: &Context<'_>,
@@ -359,7 +359,7 @@ impl SearchResults {
                             CountryCode::parse(v)
                                 .ok()
                                 .and_then(|c| found.get(&c))
-                                .map(|c| c.name.clone())
+                                .map(|c| c.name_in(lang).to_owned())
                         })
                         .collect()
                 }
@@ -375,7 +375,7 @@ impl SearchResults {
                             M49Code::parse(v)
                                 .ok()
                                 .and_then(|c| found.get(&c))
-                                .map(|r| r.name.clone())
+                                .map(|r| r.name_in(lang).to_owned())
                         })
                         .collect()
                 }

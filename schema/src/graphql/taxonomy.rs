@@ -94,6 +94,8 @@ impl TaxonomyQuery {
                 list::<InstrumentKind>(served),
                 list::<PartyStatus>(served),
                 list::<TreatyAction>(served),
+                list::<SourceKind>(served),
+                list::<LawFinding>(served),
                 list::<UnStatus>(served),
                 list::<RegionLevel>(served),
                 list::<RecordStatus>(served),

@@ -140,6 +140,11 @@ impl Source {
     async fn accessed(&self) -> Option<NaiveDate> {
         self.accessed
     }
+    /// PRIMARY (the government, legislature, court, depositary or implementing organisation
+    /// itself) or SECONDARY (a report, article or database about it); null when not stated.
+    async fn kind(&self) -> Option<SourceKind> {
+        self.kind
+    }
 }
 
 /// An `#[Object]` impl for a record type: the fields every record has, then its own. The whole
@@ -459,6 +464,73 @@ Case {
 }
 }
 
+/// Counts of an instrument's parties, computed from the treaty-status rows.
+#[Object]
+impl PartyCounts {
+    /// Parties of any kind (UN member states, observer states, other areas).
+    async fn parties(&self) -> u32 {
+        self.parties
+    }
+    /// Parties that are UN member states (of 193).
+    async fn member_state_parties(&self) -> u32 {
+        self.member_state_parties
+    }
+    /// States that signed but have not ratified.
+    async fn signatories(&self) -> u32 {
+        self.signatories
+    }
+    /// The latest as-of date among the rows counted.
+    async fn as_of(&self) -> Option<NaiveDate> {
+        self.as_of
+    }
+}
+
+/// What an instrument's treaty-status rows rest on.
+#[Object]
+impl StatusTable {
+    /// True when the rows copy a depositary's complete table: a UN member state absent from it
+    /// is not a party as of `asOf`. False for partial lists, where a missing state is unknown.
+    async fn complete(&self) -> bool {
+        self.complete
+    }
+    /// The date the table describes, when known.
+    async fn as_of(&self) -> Option<NaiveDate> {
+        self.as_of
+    }
+    /// Which table, and its caveats.
+    async fn basis(&self) -> &str {
+        &self.basis
+    }
+}
+
+/// What is known about a member state that has no law in the data.
+#[Object]
+impl LawGap {
+    /// NO_SPECIFIC_OFFENCE when a source says so; NOT_IDENTIFIED when no law was found in the
+    /// sources read (the gap is in our data, not necessarily in the state's law).
+    async fn finding(&self) -> LawFinding {
+        self.finding
+    }
+    /// What the source says, in our words, with the year it describes.
+    async fn note(&self) -> &str {
+        &self.note
+    }
+    /// Where it was read.
+    async fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+}
+
+/// A UN language from a `lang` argument, or a BAD_USER_INPUT error.
+pub(crate) fn parse_lang(lang: &str) -> async_graphql::Result<Lang> {
+    Lang::parse(lang).ok_or_else(|| {
+        gql_error(
+            ErrorCode::BadUserInput,
+            format!("'{lang}' is not one of the UN languages: ar, zh, en, fr, ru, es"),
+        )
+    })
+}
+
 /// A UN M49 geographic area.
 #[Object]
 impl Region {
@@ -466,9 +538,14 @@ impl Region {
     async fn code(&self) -> &str {
         self.code.as_str()
     }
-    /// English name, e.g. "Sub-Saharan Africa".
-    async fn name(&self) -> &str {
-        &self.name
+    /// Name in one of the UN languages (BCP 47 tag such as `fr` or `ar`; default `en`, the M49
+    /// name, e.g. "Sub-Saharan Africa"). Other languages come from the Unicode CLDR; English
+    /// where CLDR has no name.
+    async fn name(
+        &self,
+        #[graphql(default = "en", validator(max_length = 35))] lang: String,
+    ) -> async_graphql::Result<&str> {
+        Ok(self.name_in(parse_lang(&lang)?))
     }
     /// Region, sub-region or intermediate region.
     async fn level(&self) -> RegionLevel {
@@ -586,9 +663,30 @@ impl Instrument {
     async fn entry_into_force(&self) -> Option<NaiveDate> {
         self.entry_into_force
     }
-    /// Number of parties as stated by a dated source; counts change over time.
-    async fn parties_note(&self) -> Option<&str> {
-        self.parties_note.as_deref()
+    /// The party count in words, from `parties`.
+    #[graphql(
+        deprecation = "Use `parties` (counts computed from the treaty-status rows) and `statusTable`."
+    )]
+    async fn parties_note(&self) -> Option<String> {
+        let p = self.parties.as_ref()?;
+        let as_of = p
+            .as_of
+            .map(|d| format!(" as of {}", d.format("%-d %B %Y")))
+            .unwrap_or_default();
+        Some(format!(
+            "{} parties ({} UN member states){as_of}, counted from the treaty-status rows",
+            p.parties, p.member_state_parties
+        ))
+    }
+    /// How many states are parties or signatories, counted from the treaty-status rows; null
+    /// for instruments without parties.
+    async fn parties(&self) -> Option<&PartyCounts> {
+        self.parties.as_ref()
+    }
+    /// What the treaty-status rows rest on: a depositary's complete table (a UN member state
+    /// absent from it is not a party as of its date) or a partial list.
+    async fn status_table(&self) -> Option<&StatusTable> {
+        self.status_table.as_ref()
     }
     /// Whether states become parties to it.
     async fn has_parties(&self) -> bool {
@@ -636,9 +734,18 @@ impl Country {
     async fn m49(&self) -> &str {
         &self.m49
     }
-    /// ISO short name in English.
-    async fn name(&self) -> &str {
-        &self.name
+    /// Name in one of the UN languages (BCP 47 tag such as `fr` or `ar`; default `en`, the ISO
+    /// short name). Other languages come from the Unicode CLDR; English where CLDR has no name.
+    async fn name(
+        &self,
+        #[graphql(default = "en", validator(max_length = 35))] lang: String,
+    ) -> async_graphql::Result<&str> {
+        Ok(self.name_in(parse_lang(&lang)?))
+    }
+    /// For a member state without a law in the data: whether a source says no specific
+    /// offence exists or no law was identified, with the sources. Null otherwise.
+    async fn law_gap(&self) -> Option<&LawGap> {
+        self.law_gap.as_ref()
     }
     /// UN member state, observer state, or neither.
     async fn un_status(&self) -> UnStatus {

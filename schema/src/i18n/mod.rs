@@ -84,6 +84,8 @@ mod tests {
             complete::<InstrumentKind>(),
             complete::<PartyStatus>(),
             complete::<TreatyAction>(),
+            complete::<SourceKind>(),
+            complete::<LawFinding>(),
             complete::<UnStatus>(),
             complete::<RegionLevel>(),
             complete::<RecordStatus>(),
