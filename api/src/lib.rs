@@ -11,4 +11,5 @@ pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod store;
+pub mod synthetic;
 pub mod widgets;

@@ -58,9 +58,9 @@ enum Command {
     /// Manage API keys for contributors, moderators and admins (also while the server runs).
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Generate artefacts from the code.
-    #[command(subcommand)]
-    Gen(GenCommand),
+    /// Generate a synthetic seed folder for benchmarks (--records N --seed S --out DIR), or an
+    /// artefact from the code (tipx gen schema).
+    Gen(GenArgs),
 }
 
 #[derive(Args, Debug)]
@@ -158,6 +158,25 @@ enum KeysCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+}
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct GenArgs {
+    #[command(subcommand)]
+    what: Option<GenCommand>,
+    /// How many synthetic records to add to the real ones (kinds in the real proportions).
+    #[arg(long, value_name = "N", required = true)]
+    records: Option<usize>,
+    /// The random seed: the same seed and count give the same folder.
+    #[arg(long, value_name = "SEED", default_value_t = 42)]
+    seed: u64,
+    /// The folder to write (created if missing; the seed files in it are replaced).
+    #[arg(long, value_name = "DIR", required = true)]
+    out: Option<PathBuf>,
+    /// The seed to copy and imitate [default: the seed built into tipx].
+    #[arg(long, value_name = "DIR")]
+    seed_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -366,7 +385,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Gen(GenCommand::Schema { out }) => {
+        Command::Gen(GenArgs {
+            what: None,
+            records: Some(records),
+            seed,
+            out: Some(out),
+            seed_dir,
+        }) => {
+            let base = SeedFiles::load(seed_dir.as_deref())?;
+            let started = std::time::Instant::now();
+            let done = tipx_api::synthetic::write_folder(&base, records, seed, &out)?;
+            eprintln!(
+                "wrote {}: {} real and {} synthetic records (seed {seed}) in {:.1} s; SYNTHETIC, not facts: see its README.md",
+                out.display(),
+                done.real,
+                done.synthetic,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gen(GenArgs { what: None, .. }) => {
+            anyhow::bail!("tipx gen needs --records N --out DIR, or a subcommand (tipx gen schema)")
+        }
+        Command::Gen(GenArgs {
+            what: Some(GenCommand::Schema { out }),
+            ..
+        }) => {
             let sdl = tipx_schema::graphql::sdl();
             match out {
                 Some(path) => {

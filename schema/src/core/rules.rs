@@ -395,10 +395,7 @@ const WITHHELD_SALT: &str = "tipx-withheld-name:";
 /// The hash a withheld name is stored as: SHA-256 of the salt and the lower-cased words of the
 /// name joined by single spaces, in hex.
 pub fn withheld_name_hash(name: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let words: Vec<String> = name_words(name);
-    let digest = Sha256::digest(format!("{WITHHELD_SALT}{}", words.join(" ")).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    salted_hash(&name_words(name).join(" "))
 }
 
 /// Lower-cased words of `text`, with percent-escapes in URLs decoded first, so that
@@ -430,34 +427,144 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Whether `text` (free text or a URL) contains a withheld name: any single word, or two
-/// consecutive words (of three or more letters each), whose hash is in `core/withheld-names.sha256`. The names of victims
-/// and their relatives that court citations or sources carry are kept only as salted hashes,
-/// so the check works without the product storing the names themselves.
-pub fn has_withheld_name(text: &str) -> bool {
-    static HASHES: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    let hashes = HASHES.get_or_init(|| {
-        include_str!("withheld-names.sha256")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    });
-    if hashes.is_empty() {
-        return false;
+/// The withheld-name list: hashes of names, and hashes of the first words of two-word names.
+struct Withheld {
+    names: HashSet<String>,
+    first_words: HashSet<String>,
+}
+
+impl Withheld {
+    /// A list from the file's lines (`<hash>` or `first <hash>`).
+    fn parse(text: &str) -> Withheld {
+        let mut list = Withheld {
+            names: HashSet::new(),
+            first_words: HashSet::new(),
+        };
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line.strip_prefix("first ") {
+                Some(hash) => list.first_words.insert(hash.trim().to_owned()),
+                None => list.names.insert(line.to_owned()),
+            };
+        }
+        list
     }
-    let words: Vec<String> = name_words(text)
-        .into_iter()
-        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
-        .collect();
-    (1..=2).any(|n| {
-        words.windows(n).any(|w| {
-            use sha2::{Digest, Sha256};
-            let digest = Sha256::digest(format!("{WITHHELD_SALT}{}", w.join(" ")).as_bytes());
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            hashes.contains(hex.as_str())
-        })
-    })
+
+    /// Whether `text` contains a listed name (see [`has_withheld_name`]).
+    fn found_in(&self, text: &str, flags: impl Fn(&str) -> (bool, bool)) -> bool {
+        if self.names.is_empty() {
+            return false;
+        }
+        let words: Vec<String> = name_words(text)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        for (i, word) in words.iter().enumerate() {
+            let (is_name, starts_name) = flags(word);
+            if is_name {
+                return true;
+            }
+            if starts_name {
+                if let Some(next) = words.get(i + 1) {
+                    if self.names.contains(&salted_hash(&format!("{word} {next}"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn flags(&self, word: &str) -> (bool, bool) {
+        let hash = salted_hash(word);
+        (self.names.contains(&hash), self.first_words.contains(&hash))
+    }
+}
+
+fn withheld() -> &'static Withheld {
+    static LIST: OnceLock<Withheld> = OnceLock::new();
+    LIST.get_or_init(|| Withheld::parse(include_str!("withheld-names.sha256")))
+}
+
+fn salted_hash(words: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{WITHHELD_SALT}{words}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// For one word: (is a withheld name, starts a withheld two-word name). Memoised for the
+/// process, since a seed repeats its words many times; the memo is bounded.
+fn word_flags(word: &str) -> (bool, bool) {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static MEMO: OnceLock<Mutex<HashMap<String, (bool, bool)>>> = OnceLock::new();
+    let memo = MEMO.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(flags) = memo.lock().ok().and_then(|m| m.get(word).copied()) {
+        return flags;
+    }
+    let flags = withheld().flags(word);
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= 500_000 {
+            m.clear();
+        }
+        m.insert(word.to_owned(), flags);
+    }
+    flags
+}
+
+/// Whether `text` (free text or a URL) contains a withheld name: a single word, or two
+/// consecutive words (of three or more letters each), whose hash is in
+/// `core/withheld-names.sha256`. The names of victims and their relatives that court citations
+/// or sources carry are kept only as salted hashes, so the check works without the product
+/// storing the names themselves.
+pub fn has_withheld_name(text: &str) -> bool {
+    withheld().found_in(text, word_flags)
+}
+
+#[cfg(test)]
+mod withheld_name_tests {
+    use super::*;
+
+    /// A list of made-up names, hashed as the real file is.
+    fn list() -> Withheld {
+        let mut text = String::new();
+        for name in ["Zyxwq", "Quolba Varnet"] {
+            text.push_str(&withheld_name_hash(name));
+            text.push('\n');
+        }
+        text.push_str(&format!("first {}\n", withheld_name_hash("Quolba")));
+        Withheld::parse(&text)
+    }
+
+    fn found(text: &str) -> bool {
+        let list = list();
+        list.found_in(text, |w| list.flags(w))
+    }
+
+    #[test]
+    fn a_listed_name_is_found_in_text_and_urls_in_any_case_and_encoding() {
+        assert!(found("The court heard Zyxwq's claim."));
+        assert!(found("https://example.org/cases/zyxwq-v-state"));
+        assert!(
+            found("https://example.org/cases/%5Ayxwq-v-state"),
+            "percent-encoded Z"
+        );
+        assert!(found("QUOLBA VARNET v. the State"));
+        assert!(found("https://example.org/quolba-varnet/judgment"));
+    }
+
+    #[test]
+    fn a_first_name_alone_and_ordinary_text_pass() {
+        assert!(!found(
+            "Quolba is a first name on the list only as part of a pair"
+        ));
+        assert!(!found("Varnet alone is not listed"));
+        assert!(!found(
+            "The European Court of Human Rights found a violation of Article 4."
+        ));
+    }
 }
 
 #[cfg(test)]
