@@ -9,7 +9,11 @@
 //!   query has several words, records containing only the first words follow (Meilisearch's
 //!   "last" matching strategy).
 //! - **Typos.** A word of 5 or more characters also matches terms one edit away; 9 or more,
-//!   two edits away.
+//!   two edits away (a transposition is one edit). The first letter counts double: with one
+//!   typo allowed it must match; with two, a different first letter allows no other edit. The
+//!   last word also matches the start of a term with typos ("garmant" finds "garments").
+//! - **Split words.** A word also matches as two adjacent words ("within" finds "with in"),
+//!   split where the two words stand together most often.
 //! - **Synonyms.** The phrases of an [`EQUIVALENTS`] group match each other; a broader term in
 //!   [`BROADER_TERMS`] also finds its narrower terms, one way only ([`synonym_table`]).
 //! - **Filters** are exact; within a field values are alternatives, across fields all hold.

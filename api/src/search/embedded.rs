@@ -252,6 +252,60 @@ fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     prev[b.len()]
 }
 
+/// Meilisearch's typo rule (milli's word derivations): with one typo allowed the first letter
+/// must match; with two, a term whose first letter differs may be one edit away only. With
+/// `prefix`, the term matches when one of its prefixes is close enough.
+fn typo_match(word: &str, term: &str, typos: usize, prefix: bool) -> bool {
+    let same_first = word.chars().next() == term.chars().next();
+    let budget = match (same_first, typos) {
+        (true, t) => t,
+        (false, t) if t >= 2 => 1,
+        _ => return false,
+    };
+    let distance = if prefix {
+        prefix_edit_distance(word, term, budget)
+    } else {
+        edit_distance(word, term, budget)
+    };
+    distance <= budget
+}
+
+/// The smallest edit distance (transpositions count one) between `word` and any prefix of
+/// `term`, or `max + 1` once it must exceed `max`.
+fn prefix_edit_distance(word: &str, term: &str, max: usize) -> usize {
+    let a: Vec<char> = word.chars().collect();
+    let b: Vec<char> = term.chars().collect();
+    if b.len() + max < a.len() {
+        return max + 1;
+    }
+    // Rows over `term`, columns over `word`: the last column of each row is the distance
+    // from `word` to that prefix of `term`.
+    let mut prev2: Vec<usize> = vec![0; a.len() + 1];
+    let mut prev: Vec<usize> = (0..=a.len()).collect();
+    let mut cur = vec![0; a.len() + 1];
+    let mut best = prev[a.len()];
+    for i in 1..=b.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=a.len() {
+            let cost = usize::from(b[i - 1] != a[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && b[i - 1] == a[j - 2] && b[i - 2] == a[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        best = best.min(cur[a.len()]);
+        if row_min > max {
+            break;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    best
+}
+
 /// Tokens of `text` as the index sees them.
 fn tokens(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
     let mut analyzer = analyzer();
@@ -266,8 +320,9 @@ fn tokens(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
 
 /// One required part of a query: a word, or a group of synonymous phrases.
 enum Unit {
-    /// Index terms the word matches, with a weight (exact 1.0, typo or prefix less).
-    Word(Vec<(String, f32)>),
+    /// Index terms the word matches, with a weight (exact 1.0, typo or prefix less), and the
+    /// two adjacent words it may also be split into.
+    Word(Vec<(String, f32)>, Option<[String; 2]>),
     /// Alternative phrases, each a sequence of index terms.
     Phrases(Vec<Vec<String>>),
 }
@@ -287,7 +342,68 @@ fn synonym_groups() -> &'static [Expansion] {
     })
 }
 
-fn parse_units(query: &str, vocab: &[String]) -> Vec<Unit> {
+/// The index terms a query word matches, with weights: itself (1.0), its typos (0.6) and, for
+/// the last word, the terms it begins (0.8), following Meilisearch's rules.
+fn word_expansions(word: &str, is_last: bool, vocab: &[String]) -> Vec<(String, f32)> {
+    let mut expansions = vec![(word.to_owned(), 1.0)];
+    let typos = typos_allowed(word);
+    if typos > 0 {
+        // The last word is also a prefix as typed so far, typos included ("garmant" finds
+        // "garments"); exact prefixes come below.
+        expansions.extend(
+            vocab
+                .iter()
+                .filter(|t| {
+                    String::as_str(t) != word
+                        && !(is_last && t.starts_with(word))
+                        && typo_match(word, t, typos, is_last)
+                })
+                .take(MAX_EXPANSIONS)
+                .map(|t| (t.clone(), 0.6)),
+        );
+    }
+    if is_last {
+        let start = vocab.partition_point(|t| String::as_str(t) < word);
+        let mut prefixed: Vec<&String> = vocab[start..]
+            .iter()
+            .take_while(|t| t.starts_with(word))
+            .filter(|t| String::as_str(t) != word)
+            .collect();
+        prefixed.sort_by_key(|t| t.len());
+        expansions.extend(
+            prefixed
+                .into_iter()
+                .take(MAX_EXPANSIONS)
+                .map(|t| (t.clone(), 0.8)),
+        );
+    }
+    expansions
+}
+
+/// Meilisearch's split words: a query word also matches as two adjacent words ("within" as
+/// "with in"), using the split whose two words are adjacent in the most documents
+/// (`pair_count`), if any are.
+fn best_split(
+    word: &str,
+    vocab: &[String],
+    pair_count: &dyn Fn(&str, &str) -> u64,
+) -> Option<[String; 2]> {
+    let known = |w: &str| vocab.binary_search_by(|t| String::as_str(t).cmp(w)).is_ok();
+    let mut best: Option<(u64, [String; 2])> = None;
+    for (i, _) in word.char_indices().skip(1) {
+        let (left, right) = word.split_at(i);
+        if !known(left) || !known(right) {
+            continue;
+        }
+        let n = pair_count(left, right);
+        if n > 0 && best.as_ref().is_none_or(|(m, _)| n > *m) {
+            best = Some((n, [left.to_owned(), right.to_owned()]));
+        }
+    }
+    best.map(|(_, split)| split)
+}
+
+fn parse_units(query: &str, vocab: &[String], pair_count: &dyn Fn(&str, &str) -> u64) -> Vec<Unit> {
     let words: Vec<String> = tokens(query)
         .into_iter()
         .map(|(t, _)| t)
@@ -310,39 +426,24 @@ fn parse_units(query: &str, vocab: &[String]) -> Vec<Unit> {
             }
         }
         if let Some((n, group)) = best {
-            units.push(Unit::Phrases(group.clone()));
+            let mut phrases = group.clone();
+            // A one-word synonym keeps its own typos and prefixes too, as in Meilisearch,
+            // where synonyms are alternatives added to the word's derivations.
+            if n == 1 {
+                for (term, _) in word_expansions(&words[i], i + 1 == words.len(), vocab) {
+                    if !phrases.iter().any(|p| p.len() == 1 && p[0] == term) {
+                        phrases.push(vec![term]);
+                    }
+                }
+            }
+            units.push(Unit::Phrases(phrases));
             i += n;
             continue;
         }
         let word = &words[i];
         let is_last = i + 1 == words.len();
-        let mut expansions = vec![(word.clone(), 1.0)];
-        let typos = typos_allowed(word);
-        if typos > 0 {
-            expansions.extend(
-                vocab
-                    .iter()
-                    .filter(|t| *t != word && edit_distance(word, t, typos) <= typos)
-                    .take(MAX_EXPANSIONS)
-                    .map(|t| (t.clone(), 0.6)),
-            );
-        }
-        if is_last {
-            let start = vocab.partition_point(|t| t.as_str() < word.as_str());
-            let mut prefixed: Vec<&String> = vocab[start..]
-                .iter()
-                .take_while(|t| t.starts_with(word.as_str()))
-                .filter(|t| *t != word)
-                .collect();
-            prefixed.sort_by_key(|t| t.len());
-            expansions.extend(
-                prefixed
-                    .into_iter()
-                    .take(MAX_EXPANSIONS)
-                    .map(|t| (t.clone(), 0.8)),
-            );
-        }
-        units.push(Unit::Word(expansions));
+        let expansions = word_expansions(word, is_last, vocab);
+        units.push(Unit::Word(expansions, best_split(word, vocab, pair_count)));
         i += 1;
     }
     units
@@ -357,7 +458,7 @@ impl Unit {
         ];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match self {
-            Unit::Word(terms) => {
+            Unit::Word(terms, split) => {
                 for (field, boost) in text_fields {
                     for (term, weight) in terms {
                         let q = TermQuery::new(
@@ -367,6 +468,18 @@ impl Unit {
                         clauses.push((
                             Occur::Should,
                             Box::new(BoostQuery::new(Box::new(q), boost * weight)),
+                        ));
+                    }
+                    if let Some(split) = split {
+                        let q = PhraseQuery::new(
+                            split
+                                .iter()
+                                .map(|t| Term::from_field_text(field, t))
+                                .collect(),
+                        );
+                        clauses.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(q), boost * 0.5)),
                         ));
                     }
                 }
@@ -398,7 +511,7 @@ impl Unit {
     /// Every index term this unit matches, for highlighting.
     fn terms(&self) -> Vec<&str> {
         match self {
-            Unit::Word(terms) => terms.iter().map(|(t, _)| t.as_str()).collect(),
+            Unit::Word(terms, _) => terms.iter().map(|(t, _)| t.as_str()).collect(),
             Unit::Phrases(phrases) => phrases.iter().flatten().map(String::as_str).collect(),
         }
     }
@@ -516,7 +629,23 @@ impl EmbeddedSearch {
         let searcher = generation.reader.searcher();
         let fields = &generation.fields;
         let vocab = generation.vocabulary(&searcher)?;
-        let units = parse_units(&request.query, &vocab);
+        // How many documents hold two words side by side, for split words.
+        let pair_count = |left: &str, right: &str| -> u64 {
+            let clauses: Vec<(Occur, Box<dyn Query>)> = [fields.title, fields.summary, fields.body]
+                .into_iter()
+                .map(|field| {
+                    let q: Box<dyn Query> = Box::new(PhraseQuery::new(vec![
+                        Term::from_field_text(field, left),
+                        Term::from_field_text(field, right),
+                    ]));
+                    (Occur::Should, q)
+                })
+                .collect();
+            searcher
+                .search(&BooleanQuery::new(clauses), &Count)
+                .map_or(0, |n| n as u64)
+        };
+        let units = parse_units(&request.query, &vocab, &pair_count);
 
         let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(from) = request.filter.year_from {
@@ -849,6 +978,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn typos_follow_meilisearch_first_letter_and_prefix_rules() {
+        // One typo: the first letter must match.
+        assert!(typo_match("there", "three", 1, false));
+        assert!(!typo_match("there", "where", 1, false));
+        // Two typos: a different first letter is allowed one edit only.
+        assert!(typo_match("trafficing", "trafficking", 2, false));
+        assert!(
+            typo_match("trafficknig", "trafficking", 2, false),
+            "one transposition"
+        );
+        assert!(
+            typo_match("rafficking", "trafficking", 2, false),
+            "first letter, one edit"
+        );
+        assert!(
+            !typo_match("raffickinx", "trafficking", 2, false),
+            "first letter, two edits"
+        );
+        // The last word as a prefix, with a typo.
+        assert!(typo_match("garmant", "garments", 1, true));
+        assert!(!typo_match("garmant", "garments", 1, false));
+        assert_eq!(prefix_edit_distance("exact", "enactment", 1), 1);
+        assert_eq!(prefix_edit_distance("exact", "exactly", 1), 0);
+        assert!(prefix_edit_distance("exact", "elephant", 1) > 1);
+    }
+
+    #[test]
     fn edit_distance_counts_transpositions_as_one() {
         assert_eq!(edit_distance("labour", "labor", 2), 1);
         assert_eq!(edit_distance("fishing", "fihsing", 2), 1);
@@ -857,7 +1013,7 @@ mod tests {
 
     #[test]
     fn synonym_phrases_become_one_unit() {
-        let units = parse_units("modern slavery fishing", &[]);
+        let units = parse_units("modern slavery fishing", &[], &|_, _| 0);
         assert_eq!(units.len(), 2);
         assert!(matches!(units[0], Unit::Phrases(_)));
     }
