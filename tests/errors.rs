@@ -303,3 +303,131 @@ async fn get_runs_the_operation_named_by_operation_name_and_codes_a_missing_name
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_codes(&body), ["BAD_REQUEST"], "{body}");
 }
+
+#[tokio::test]
+async fn a_cacheable_answer_has_an_etag_and_a_matching_if_none_match_gets_304() {
+    let app = spawn_app().await;
+    let get = |etag: Option<String>| {
+        let mut request = app
+            .client
+            .get(app.url("/graphql"))
+            .query(&[("query", "{ country(code: \"NG\") { name } }")]);
+        if let Some(tag) = etag {
+            request = request.header("if-none-match", tag);
+        }
+        request.send()
+    };
+    let first = get(None).await.unwrap();
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+    let body = first.bytes().await.unwrap();
+    assert!(!body.is_empty());
+
+    let again = get(Some(etag.clone())).await.unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    // A weak form of the same tag, and a list, match too; another tag does not.
+    assert_eq!(
+        get(Some(format!("\"x\", W/{etag}")))
+            .await
+            .unwrap()
+            .status(),
+        304
+    );
+    assert_eq!(get(Some("\"other\"".into())).await.unwrap().status(), 200);
+
+    // A POST is not cached and has no validator.
+    let post = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ country(code: \"NG\") { name } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(post.headers().get("etag").is_none());
+}
+
+#[tokio::test]
+async fn a_get_may_send_a_persisted_query_id_instead_of_the_document() {
+    use tipx_api::http::{query_id, PersistedQueries};
+    let app = spawn_app().await;
+    let get = |params: Vec<(&'static str, String)>| {
+        app.client.get(app.url("/graphql")).query(&params).send()
+    };
+    let ext =
+        |hash: &str| json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
+
+    // A widget's document is known from the start, by the hash of its file.
+    let widget = include_str!("../widgets/queries/taxonomy.graphql");
+    assert!(PersistedQueries::widget_ids().contains(&query_id(widget)));
+    let answer: Value = get(vec![
+        ("operationName", "Taxonomy".into()),
+        ("variables", json!({ "lang": "fr" }).to_string()),
+        ("extensions", ext(&query_id(widget))),
+    ])
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert!(answer["errors"].is_null(), "{answer}");
+    assert!(answer["data"]["taxonomy"].is_object());
+
+    // An unknown id: PERSISTED_QUERY_NOT_FOUND (never cached); sent once with its document,
+    // the id works alone afterwards.
+    let document = "{ country(code: \"KE\") { name(lang: \"es\") } }";
+    let id = query_id(document);
+    let missing = get(vec![("extensions", ext(&id))]).await.unwrap();
+    assert_eq!(missing.headers()["cache-control"], "no-store");
+    let missing: Value = missing.json().await.unwrap();
+    assert_eq!(error_codes(&missing), ["PERSISTED_QUERY_NOT_FOUND"]);
+    assert_eq!(missing["errors"][0]["message"], "PersistedQueryNotFound");
+    let learnt: Value = get(vec![("query", document.into()), ("extensions", ext(&id))])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(learnt["data"]["country"]["name"], "Kenia");
+    let by_id: Value = get(vec![("extensions", ext(&id))])
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_id, learnt);
+
+    // A hash that does not match its document is refused.
+    let wrong: Value = get(vec![
+        ("query", "{ __typename }".into()),
+        ("extensions", ext(&id)),
+    ])
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(error_codes(&wrong), ["BAD_REQUEST"]);
+
+    // A mutation stays POST-only, also by id.
+    let mutation = "mutation { withdraw(id: \"LW001\") { __typename } }";
+    let m = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": mutation, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": query_id(mutation) } } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(m.status(), 200);
+    let by_get = get(vec![("extensions", ext(&query_id(mutation)))])
+        .await
+        .unwrap();
+    assert_eq!(by_get.status(), 405);
+}

@@ -151,6 +151,8 @@ impl Application {
             widgets,
             graphiql,
             indexer: wake,
+            persisted: Arc::new(crate::http::PersistedQueries::default()),
+            bench_route: settings.server.bench_route,
         };
         let listener = tokio::net::TcpListener::bind(settings.server.addr)
             .await

@@ -53,6 +53,9 @@ error_codes! {
     QueryTooComplex = "QUERY_TOO_COMPLEX", 400;
     /// The request body is larger than the limit.
     PayloadTooLarge = "PAYLOAD_TOO_LARGE", 413;
+    /// A persisted-query id (`extensions.persistedQuery.sha256Hash`) this server does not know:
+    /// send the request again with its `query` (Apollo's automatic persisted queries).
+    PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND", 200;
     /// The HTTP method is not allowed here, e.g. a mutation over GET.
     MethodNotAllowed = "METHOD_NOT_ALLOWED", 405;
     /// The request's content type is not one the endpoint reads.

@@ -123,6 +123,14 @@ after(async () => {
 async function openPage(pathname) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
   const problems = [];
+  // The widgets name their documents by persisted-query id: a GraphQL GET that carries the
+  // whole document means the id was missing or unknown to the server.
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === "/graphql" && url.searchParams.has("query")) {
+      problems.push(`a GraphQL request sent its whole document: ${url.searchParams.get("operationName")}`);
+    }
+  });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);

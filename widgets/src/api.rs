@@ -104,7 +104,11 @@ fn js_message(value: &JsValue) -> String {
         .unwrap_or_else(|| "the request failed".to_owned())
 }
 
-/// Runs one query and returns its data, or the first error with its code.
+include!(concat!(env!("OUT_DIR"), "/persisted.rs"));
+
+/// Runs one query and returns its data, or the first error with its code. The request names
+/// the document by its persisted-query id (a short, cacheable GET URL); a server that does not
+/// know the id answers PERSISTED_QUERY_NOT_FOUND, and the document is sent once more in full.
 pub async fn run<Q: GraphQLQuery>(
     endpoint: &str,
     variables: Q::Variables,
@@ -113,17 +117,35 @@ pub async fn run<Q: GraphQLQuery>(
     let variables = serde_json::to_string(&body.variables)
         .map_err(|e| ApiError::new("CLIENT", e.to_string()))?;
     let separator = if endpoint.contains('?') { '&' } else { '?' };
-    let url = format!(
-        "{endpoint}{separator}query={}&variables={}&operationName={}",
-        js_sys::encode_uri_component(body.query),
-        js_sys::encode_uri_component(&variables),
+    let base = format!(
+        "{endpoint}{separator}operationName={}&variables={}",
         body.operation_name,
+        js_sys::encode_uri_component(&variables),
     );
+    if let Some(id) = persisted_id(body.operation_name) {
+        let extensions = format!(r#"{{"persistedQuery":{{"version":1,"sha256Hash":"{id}"}}}}"#);
+        let url = format!(
+            "{base}&extensions={}",
+            js_sys::encode_uri_component(&extensions)
+        );
+        match fetch::<Q>(&url).await {
+            Err(e) if e.code == "PERSISTED_QUERY_NOT_FOUND" => {}
+            other => return other,
+        }
+    }
+    fetch::<Q>(&format!(
+        "{base}&query={}",
+        js_sys::encode_uri_component(body.query)
+    ))
+    .await
+}
+
+async fn fetch<Q: GraphQLQuery>(url: &str) -> Result<Q::ResponseData, ApiError> {
     let window = web_sys::window().ok_or_else(|| ApiError::new("CLIENT", "no window"))?;
     let init = web_sys::RequestInit::new();
     init.set_method("GET");
     init.set_mode(web_sys::RequestMode::Cors);
-    let request = web_sys::Request::new_with_str_and_init(&url, &init)
+    let request = web_sys::Request::new_with_str_and_init(url, &init)
         .map_err(|e| ApiError::new("CLIENT", js_message(&e)))?;
     request
         .headers()

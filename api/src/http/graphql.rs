@@ -108,6 +108,7 @@ async fn execute(
     response_type: ResponseType,
     cacheable: bool,
 ) -> Response {
+    let request_headers = headers;
     let actor = match authenticate(state, headers, response_type).await {
         Ok(actor) => actor,
         Err(response) => return response,
@@ -163,17 +164,52 @@ async fn execute(
             return error_response(ErrorCode::Internal, "internal error", response_type);
         }
     };
-    let mut reply = warp::reply::with_status(body, status).into_response();
+    // A cacheable answer carries a validator: the same request answered with the same bytes
+    // gets `304 Not Modified` and no body when the client already holds them.
+    let etag = (cacheable && response.errors.is_empty()).then(|| etag_of(&body));
+    let not_modified = etag
+        .as_deref()
+        .is_some_and(|tag| if_none_match(request_headers, tag));
+    let mut reply = if not_modified {
+        warp::reply::with_status(Vec::new(), StatusCode::NOT_MODIFIED).into_response()
+    } else {
+        warp::reply::with_status(body, status).into_response()
+    };
     let headers = reply.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(response_type.content_type()),
-    );
+    if !not_modified {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(response_type.content_type()),
+        );
+    }
     if let Ok(value) = HeaderValue::from_str(&cache) {
         headers.insert(header::CACHE_CONTROL, value);
     }
+    if let Some(value) = etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        headers.insert(header::ETAG, value);
+    }
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     reply
+}
+
+/// A strong validator for a response body: the first 128 bits of its SHA-256, quoted.
+fn etag_of(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// Whether `If-None-Match` names `etag` (or is `*`); weak validators compare equal too
+/// (RFC 9110, 13.1.2: the weak comparison).
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }
 
 /// The response media type for these headers, or a 406 answer.
@@ -329,7 +365,19 @@ where
             ))
         }
     };
+    let mut request = request;
+    if let Err((code, message)) = state.persisted.resolve(&mut request) {
+        return Ok(no_store(error_response(code, &message, response_type)));
+    }
     Ok(execute(&state, &headers, request, response_type, false).await)
+}
+
+/// Marks an error answer as not to be stored by any cache.
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Reads a GET request's parameters as the GraphQL-over-HTTP specification names them
@@ -381,6 +429,10 @@ pub(crate) async fn get_graphql(
             ))
         }
     };
+    let mut request = request;
+    if let Err((code, message)) = state.persisted.resolve(&mut request) {
+        return Ok(no_store(error_response(code, &message, response_type)));
+    }
     // GET is for reads only: a mutation or subscription must come by POST.
     if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
         let selected = match &request.operation_name {

@@ -8,6 +8,9 @@
 mod assets;
 mod graphql;
 mod ops;
+mod persisted;
+
+pub use persisted::{query_id, PersistedQueries};
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -42,6 +45,10 @@ pub struct AppState {
     /// Wakes this node's indexer after a write, so a publication is searchable at once
     /// rather than at the next poll.
     pub indexer: Arc<tokio::sync::Notify>,
+    /// Documents known by their SHA-256 (the widgets' from the start; others once sent).
+    pub persisted: Arc<PersistedQueries>,
+    /// Whether `GET /__bench/constant` is served (benchmarks only).
+    pub bench_route: bool,
 }
 
 /// The media type the response is written in.
@@ -149,6 +156,31 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .and(warp::path::tail())
         .and(warp::header::headers_cloned())
         .and_then(assets::widget_file);
+    // The benchmarks' floor: the same server, HTTP stack and JSON answer as
+    // `{ __typename }`, with no GraphQL behind it. Off unless `server.bench_route`.
+    let bench = warp::path!("__bench" / "constant")
+        .and(warp::get())
+        .and(with_state.clone())
+        .and_then(|state: AppState| async move {
+            if state.bench_route {
+                let mut reply = warp::reply::with_header(
+                    r#"{"data":{"__typename":"Query"}}"#,
+                    header::CONTENT_TYPE,
+                    "application/json",
+                )
+                .into_response();
+                reply
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                Ok::<_, Infallible>(reply)
+            } else {
+                Ok(error_response(
+                    ErrorCode::NotFound,
+                    "no such route",
+                    ResponseType::Json,
+                ))
+            }
+        });
     // Browsers ask for it on every page; "no content" keeps their consoles quiet.
     let favicon = warp::path("favicon.ico")
         .and(warp::path::end())
@@ -183,6 +215,8 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .or(widgets)
         .unify()
         .or(favicon)
+        .unify()
+        .or(bench)
         .unify()
         .or(index)
         .unify()
