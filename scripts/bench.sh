@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Load-tests a running tipx (release build, seed data) with wrk on loopback and prints latency
-# and throughput for a few representative GraphQL reads. Bounded: each run lasts DURATION.
+# The benchmarks, in one run on this machine:
+#   1. at scale (scripts/bench-scale.py): synthetic seed folders of SIZES records (tipx gen),
+#      tipx on its embedded index, tipx on Meilisearch and Meilisearch alone side by side,
+#      the GraphQL floor and the widgets' weight; written to docs/benchmarks.md;
+#   2. on the real seed: a few reads, publish-to-search time and the widget's first results.
 #
-#   bash scripts/bench.sh                      # embedded search index
-#   MEILI_URL=http://127.0.0.1:7700 MEILI_KEY=… bash scripts/bench.sh   # through Meilisearch
+#   bash scripts/bench.sh                                  # SIZES=10000,100000
+#   SIZES=10000 DURATION=5s bash scripts/bench.sh          # quicker
+#   MEILI_URL=http://127.0.0.1:7700 MEILI_KEY=… bash scripts/bench.sh   # a given Meilisearch
 #
-# Needs wrk (installed from Debian's packages when missing and running as root). When the
-# widgets are built and Chromium is installed, it also times the search widget's first results.
+# Needs wrk (installed from Debian's packages when missing and running as root). Meilisearch:
+# MEILI_URL, or a `meilisearch` binary on PATH (MEILI_BIN) started on a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
@@ -22,6 +26,11 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 cargo build --release --locked -p tipx-api
+python3 scripts/bench-scale.py --tipx "${CARGO_TARGET_DIR:-target}/release/tipx" --sizes "${SIZES:-10000,100000}" \
+  --duration "${DURATION%s}" --out docs/benchmarks.md
+
+echo
+echo "=== on the real seed"
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 args=(serve --addr "127.0.0.1:$port" --data-dir "$data" --widgets-dir widgets/dist)

@@ -3,8 +3,9 @@
 # search contract (embedded index always; Meilisearch too when one is available), the seed
 # check, the widgets' component tests in headless Chromium and the end-to-end test of the embed
 # snippet. Needs only the Rust toolchain; installs what else it needs: the wasm target,
-# wasm-bindgen-cli, wasm-opt (scripts/build-widgets.sh), Debian's chromium and chromium-driver,
-# and playwright-core from npm (no browser download).
+# wasm-bindgen-cli, wasm-opt (scripts/build-widgets.sh), Debian's chromium, chromium-driver and
+# wrk, and playwright-core from npm (no browser download). It ends with the widget size check and
+# a smoke run of the benchmark command on a tiny dataset.
 #
 # Meilisearch: set MEILI_URL (and MEILI_KEY) to test against a running server, or put a
 # `meilisearch` binary on PATH (or set MEILI_BIN) and this script starts one on loopback with a
@@ -39,6 +40,16 @@ if ! command -v npm >/dev/null 2>&1; then
   echo "npm is needed for the end-to-end test (playwright-core) and wasm-opt; installing Debian's nodejs and npm"
   sudo=""; if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
   $sudo apt-get install -y -q nodejs npm >/dev/null
+fi
+
+step "load tool for the benchmark smoke run (Debian's wrk)"
+if command -v wrk >/dev/null 2>&1; then
+  echo "found wrk"
+else
+  sudo=""; if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get install -y -q wrk >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q wrk >/dev/null; }
+  echo "installed wrk"
 fi
 
 step "widgets (wasm32, wasm-bindgen, wasm-opt)"
@@ -131,3 +142,10 @@ target_abs=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
 TIPX_BIN="$target_abs/debug/tipx" TIPX_WIDGETS_DIR="$PWD/widgets/dist" TIPX_GRAPHIQL_DIR="$PWD/api/graphiql/dist" \
   node --test tests/e2e/widgets.e2e.mjs tests/e2e/introspection.e2e.mjs tests/e2e/graphiql.e2e.mjs
 echo "screenshots (artifacts of this run): $(ls "$E2E_ARTIFACTS"/*.png | tr '\n' ' ')"
+
+step "widget weight: the search widget's first load against its recorded size (+5% at most)"
+python3 scripts/bench-scale.py --check-widgets widgets/first-load-kb.txt
+
+step "benchmark command, end to end on a tiny dataset (numbers not checked; it must only run)"
+python3 scripts/bench-scale.py --tiny --tipx "$target_abs/debug/tipx" --out "${CARGO_TARGET_DIR:-target}/bench-tiny.md" >/dev/null
+echo "wrote ${CARGO_TARGET_DIR:-target}/bench-tiny.md"

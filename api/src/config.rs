@@ -71,6 +71,9 @@ pub struct ServerSettings {
     /// Folder with GraphiQL's files (`scripts/build-graphiql.sh` writes it), served at
     /// `/graphiql`.
     pub graphiql_dir: PathBuf,
+    /// Serve `GET /__bench/constant` (a fixed answer with no GraphQL behind it), the floor the
+    /// benchmarks compare GraphQL against. Off in production.
+    pub bench_route: bool,
 }
 
 impl Default for ServerSettings {
@@ -81,6 +84,7 @@ impl Default for ServerSettings {
             cache_max_age_secs: 60,
             widgets_dir: PathBuf::from("widgets/dist"),
             graphiql_dir: PathBuf::from("api/graphiql/dist"),
+            bench_route: false,
         }
     }
 }
@@ -314,6 +318,7 @@ mod tests {
                 "server.graphiql_dir",
                 s.server.graphiql_dir.display().to_string(),
             ),
+            ("server.bench_route", s.server.bench_route.to_string()),
             ("storage.data_dir", s.storage.data_dir.display().to_string()),
             ("graphql.max_depth", s.graphql.max_depth.to_string()),
             (
