@@ -146,7 +146,8 @@ pub fn synthetic_records(seed: &SeedData, count: usize, rng_seed: u64) -> Vec<Re
             if let Some(first) = t.get(..1) {
                 t = first.to_uppercase() + &t[1..];
             }
-            format!("{t} [synthetic]")
+            // The id keeps titles unique, as the seed check requires.
+            format!("{t} · {id} [synthetic]")
         };
         let summary = pool.text(&mut rng, &pool.summary_words, &pool.summary_lengths, 2_000);
         let sources = vec![Source {
