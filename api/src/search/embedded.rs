@@ -223,33 +223,7 @@ fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     if a.chars().count().abs_diff(b.chars().count()) > max {
         return max + 1;
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
-        return max + 1;
-    }
-    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return max + 1;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    osa(a, b, max, false)
 }
 
 /// Meilisearch's typo rule (milli's word derivations): with one typo allowed the first letter
@@ -273,13 +247,18 @@ fn typo_match(word: &str, term: &str, typos: usize, prefix: bool) -> bool {
 /// The smallest edit distance (transpositions count one) between `word` and any prefix of
 /// `term`, or `max + 1` once it must exceed `max`.
 fn prefix_edit_distance(word: &str, term: &str, max: usize) -> usize {
-    let a: Vec<char> = word.chars().collect();
-    let b: Vec<char> = term.chars().collect();
-    if b.len() + max < a.len() {
+    if term.chars().count() + max < word.chars().count() {
         return max + 1;
     }
-    // Rows over `term`, columns over `word`: the last column of each row is the distance
-    // from `word` to that prefix of `term`.
+    osa(word, term, max, true)
+}
+
+/// The bounded optimal-string-alignment table of `word` against `term`, row by row over
+/// `term`: the distance to the whole of `term`, or with `prefix` to its closest prefix (the
+/// least of every row's last cell). Rows never get cheaper, so a row above `max` ends it.
+fn osa(word: &str, term: &str, max: usize, prefix: bool) -> usize {
+    let a: Vec<char> = word.chars().collect();
+    let b: Vec<char> = term.chars().collect();
     let mut prev2: Vec<usize> = vec![0; a.len() + 1];
     let mut prev: Vec<usize> = (0..=a.len()).collect();
     let mut cur = vec![0; a.len() + 1];
@@ -298,12 +277,16 @@ fn prefix_edit_distance(word: &str, term: &str, max: usize) -> usize {
         }
         best = best.min(cur[a.len()]);
         if row_min > max {
-            break;
+            return if prefix { best.min(max + 1) } else { max + 1 };
         }
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    best
+    if prefix {
+        best
+    } else {
+        prev[a.len()].min(max + 1)
+    }
 }
 
 /// Tokens of `text` as the index sees them.
