@@ -293,21 +293,8 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
                 format!("'{}' is not an alpha-3 code", c.alpha3),
             );
         }
-        for (lang, name) in &c.names {
-            if Lang::parse(lang).is_none_or(|l| l == Lang::En || l.code() != lang) {
-                issue(
-                    "countries.json",
-                    c.code.to_string(),
-                    format!("names: '{lang}' is not one of ar, zh, fr, ru, es"),
-                );
-            }
-            if name.trim().is_empty() {
-                issue(
-                    "countries.json",
-                    c.code.to_string(),
-                    format!("names.{lang} is empty"),
-                );
-            }
+        for problem in name_problems(&c.names) {
+            issue("countries.json", c.code.to_string(), problem);
         }
         if c.un_status == UnStatus::Member {
             for lang in Lang::ALL.iter().filter(|l| **l != Lang::En) {
@@ -355,14 +342,8 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
         }
     }
     for r in &seed.regions {
-        for lang in r.names.keys() {
-            if Lang::parse(lang).is_none_or(|l| l == Lang::En || l.code() != lang) {
-                issue(
-                    "regions.json",
-                    r.code.to_string(),
-                    format!("names: '{lang}' is not one of ar, zh, fr, ru, es"),
-                );
-            }
+        for problem in name_problems(&r.names) {
+            issue("regions.json", r.code.to_string(), problem);
         }
     }
 
@@ -549,6 +530,20 @@ pub fn validate(seed: &SeedData, current_year: i32) -> Vec<SeedIssue> {
         }
     }
     issues
+}
+
+/// Problems with an area's names in the other UN languages: unknown language keys, empty names.
+fn name_problems(names: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (lang, name) in names {
+        if Lang::parse(lang).is_none_or(|l| l == Lang::En || l.code() != lang) {
+            problems.push(format!("names: '{lang}' is not one of ar, zh, fr, ru, es"));
+        }
+        if name.trim().is_empty() {
+            problems.push(format!("names.{lang} is empty"));
+        }
+    }
+    problems
 }
 
 /// Seed files say of every source whether it is primary or secondary.

@@ -119,18 +119,7 @@ pub fn check_record(record: &Record, ctx: &RuleContext<'_>) -> Vec<FieldError> {
             );
         }
     }
-    let mut named: Vec<(String, &str)> = record
-        .free_text()
-        .into_iter()
-        .map(|(f, t)| (f.to_owned(), t))
-        .collect();
-    for (i, source) in record.sources().iter().enumerate() {
-        named.push((format!("sources[{i}].url"), source.url.as_str()));
-        if let Some(title) = &source.title {
-            named.push((format!("sources[{i}].title"), title.as_str()));
-        }
-    }
-    for (field, text) in named {
+    for (field, text) in texts_and_sources(record) {
         if has_withheld_name(text) {
             flag(
                 &field,
@@ -328,11 +317,9 @@ pub fn personal_data(text: &str) -> Option<&'static str> {
         .map(|(kind, _)| *kind)
 }
 
-/// The do-no-harm guard on a contribution: free text, source titles and source URLs may carry
-/// no personal data. Each hit names the field and what was found (not the text itself, which
-/// is not stored).
-pub fn check_personal_data(record: &Record) -> Vec<FieldError> {
-    let mut errors = Vec::new();
+/// Every text of a record a person could read, with its field name: the free text, and each
+/// source's URL and title.
+fn texts_and_sources(record: &Record) -> Vec<(String, &str)> {
     let mut texts: Vec<(String, &str)> = record
         .free_text()
         .into_iter()
@@ -344,7 +331,15 @@ pub fn check_personal_data(record: &Record) -> Vec<FieldError> {
             texts.push((format!("sources[{i}].title"), title.as_str()));
         }
     }
-    for (field, text) in texts {
+    texts
+}
+
+/// The do-no-harm guard on a contribution: free text, source titles and source URLs may carry
+/// no personal data. Each hit names the field and what was found (not the text itself, which
+/// is not stored).
+pub fn check_personal_data(record: &Record) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (field, text) in texts_and_sources(record) {
         if let Some(kind) = personal_data(text) {
             errors.push(FieldError {
                 field,
