@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the embeddable widgets into widgets/dist (or $1): the WebAssembly (yew, release
-# profile "widgets": opt-level z, LTO), wasm-bindgen's glue, the loader and the iframe page.
+# Builds the embeddable widgets into widgets/dist (or $1): one WebAssembly module per widget
+# (yew, release profile "widgets": opt-level z, LTO; the crate built once per widget with only
+# that widget's feature) with wasm-bindgen's glue for it, the loader and the iframe page.
 # The server serves that folder at /widgets/. Installs what it needs when missing:
 #   - the wasm32-unknown-unknown target (rustup);
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (cargo install);
@@ -40,28 +41,30 @@ elif command -v npm >/dev/null 2>&1; then
   fi
 fi
 
-say "building the widgets (wasm32, profile widgets)"
-cargo build --locked -p tipx-widgets --target wasm32-unknown-unknown --profile widgets
-
-pkg="$target_dir/widgets/pkg"
-rm -rf "$pkg" && mkdir -p "$pkg"
-wasm-bindgen --target no-modules --no-typescript --out-dir "$pkg" \
-  "$target_dir/wasm32-unknown-unknown/widgets/tipx_widgets.wasm"
-
 mkdir -p "$out"
-if [ -n "$wasm_opt" ]; then
-  say "optimising with wasm-opt -Oz"
-  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$pkg/tipx_widgets_bg.wasm" -o "$out/tipx_widgets_bg.wasm"
-else
-  echo "NOTE: npm is not available, so wasm-opt is not; the WebAssembly is not optimised."
-  cp "$pkg/tipx_widgets_bg.wasm" "$out/"
-fi
-cp "$pkg/tipx_widgets.js" widgets/loader/loader.js widgets/loader/frame.html widgets/loader/frame.css "$out/"
+rm -f "$out"/tipx_widgets.js "$out"/tipx_widgets_bg.wasm # the single bundle of earlier versions
+pkg="$target_dir/widgets/pkg"
+for kind in search country record; do
+  say "building <tipx-$kind> (wasm32, profile widgets, feature $kind)"
+  cargo build --locked -p tipx-widgets --target wasm32-unknown-unknown --profile widgets \
+    --no-default-features --features "$kind"
+  rm -rf "$pkg" && mkdir -p "$pkg"
+  wasm-bindgen --target no-modules --no-modules-global "tipx_$kind" --no-typescript \
+    --out-dir "$pkg" --out-name "$kind" \
+    "$target_dir/wasm32-unknown-unknown/widgets/tipx_widgets.wasm"
+  if [ -n "$wasm_opt" ]; then
+    "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$pkg/${kind}_bg.wasm" -o "$out/$kind.wasm"
+  else
+    cp "$pkg/${kind}_bg.wasm" "$out/$kind.wasm"
+  fi
+  cp "$pkg/$kind.js" "$out/$kind.js"
+done
+[ -n "$wasm_opt" ] || echo "NOTE: npm is not available, so wasm-opt is not; the WebAssembly is not optimised."
+cp widgets/loader/loader.js widgets/loader/frame.html widgets/loader/frame.css "$out/"
 
-raw() { wc -c <"$1" | tr -d ' '; }
-gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
-js_raw=$(( $(raw "$out/tipx_widgets.js") + $(raw "$out/loader.js") ))
-js_gz=$(cat "$out/tipx_widgets.js" "$out/loader.js" | gzip -9 -c | wc -c | tr -d ' ')
-say "widgets built in $out: wasm $(raw "$out/tipx_widgets_bg.wasm") bytes ($(gz "$out/tipx_widgets_bg.wasm") gzip), js $js_raw bytes ($js_gz gzip)"
+gz() { gzip -9 -c "$@" | wc -c | tr -d ' '; }
+for kind in search country record; do
+  say "<tipx-$kind>: wasm $(gz "$out/$kind.wasm") + glue $(gz "$out/$kind.js") + loader $(gz "$out/loader.js") bytes gzip"
+done

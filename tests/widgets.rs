@@ -13,15 +13,20 @@ use sha2::{Digest, Sha384};
 
 use crate::helpers::{error_codes, spawn_app_with, TestApp};
 
+const KINDS: [&str; 3] = ["search", "country", "record"];
+
 fn build_fixture(dir: &Path) {
-    let glue = "let wasm_bindgen = (function() { /* glue */ return {}; })();\n".repeat(40);
-    std::fs::write(dir.join("tipx_widgets.js"), glue).unwrap();
-    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-    wasm.extend(std::iter::repeat_n(7u8, 4000));
-    std::fs::write(dir.join("tipx_widgets_bg.wasm"), wasm).unwrap();
+    for kind in KINDS {
+        let glue =
+            format!("let tipx_{kind} = (function() {{ /* glue */ return {{}}; }})();\n").repeat(40);
+        std::fs::write(dir.join(format!("{kind}.js")), glue).unwrap();
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.extend(std::iter::repeat_n(kind.len() as u8, 4000));
+        std::fs::write(dir.join(format!("{kind}.wasm")), wasm).unwrap();
+    }
     std::fs::write(
         dir.join("loader.js"),
-        "const TIPX_VERSION = \"__TIPX_VERSION__\";\nconst WASM_FILE = \"__TIPX_WASM_FILE__\";\nconst WASM_INTEGRITY = \"__TIPX_WASM_INTEGRITY__\";\n",
+        "const TIPX_VERSION = \"__TIPX_VERSION__\";\nconst MODULES = __TIPX_MODULES__;\n",
     )
     .unwrap();
     std::fs::write(
@@ -72,7 +77,12 @@ async fn versioned_files_are_immutable_and_match_their_integrity_hashes() {
     assert!(version.starts_with(env!("CARGO_PKG_VERSION")), "{version}");
     for (name, content_type) in [
         ("tipx.js", "text/javascript; charset=utf-8"),
-        ("tipx_widgets_bg.wasm", "application/wasm"),
+        ("search.js", "text/javascript; charset=utf-8"),
+        ("search.wasm", "application/wasm"),
+        ("country.js", "text/javascript; charset=utf-8"),
+        ("country.wasm", "application/wasm"),
+        ("record.js", "text/javascript; charset=utf-8"),
+        ("record.wasm", "application/wasm"),
         ("frame.html", "text/html; charset=utf-8"),
         ("frame.css", "text/css; charset=utf-8"),
     ] {
@@ -89,16 +99,20 @@ async fn versioned_files_are_immutable_and_match_their_integrity_hashes() {
         assert_eq!(manifest["files"][&path]["integrity"], sri(&body), "{path}");
         assert_eq!(manifest["files"][&path]["bytes"], body.len(), "{path}");
     }
-    // The script pins the WebAssembly it loads by that file's hash.
+    // The loader pins every widget's glue and WebAssembly by their hashes.
     let script = get(&app, &format!("/widgets/{version}/tipx.js"))
         .await
         .text()
         .await
         .unwrap();
-    let wasm_sri = manifest["files"][&format!("{version}/tipx_widgets_bg.wasm")]["integrity"]
-        .as_str()
-        .unwrap();
-    assert!(script.contains(wasm_sri));
+    for kind in KINDS {
+        for file in [format!("{kind}.js"), format!("{kind}.wasm")] {
+            let sri = manifest["files"][&format!("{version}/{file}")]["integrity"]
+                .as_str()
+                .unwrap();
+            assert!(script.contains(sri), "{file} is pinned");
+        }
+    }
     assert!(script.contains(version));
     assert!(!script.contains("__TIPX_"), "every placeholder is filled");
 }
@@ -120,7 +134,7 @@ async fn the_current_names_move_with_versions_and_are_cached_briefly() {
 async fn files_are_gzipped_for_clients_that_accept_it_and_revalidate_by_etag() {
     let (app, _dir) = app_with_widgets().await;
     let version = manifest(&app).await["version"].as_str().unwrap().to_owned();
-    let url = app.url(&format!("/widgets/{version}/tipx_widgets_bg.wasm"));
+    let url = app.url(&format!("/widgets/{version}/search.wasm"));
     let plain = app.client.get(&url).send().await.unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
     let etag = plain.headers()["etag"].clone();
@@ -169,7 +183,7 @@ async fn any_origin_may_load_the_files_and_the_frame_has_a_strict_policy() {
     let version = manifest(&app).await["version"].as_str().unwrap().to_owned();
     let response = app
         .client
-        .get(app.url(&format!("/widgets/{version}/tipx_widgets_bg.wasm")))
+        .get(app.url(&format!("/widgets/{version}/record.wasm")))
         .header("origin", "https://ngo.example.net")
         .send()
         .await
@@ -220,11 +234,7 @@ async fn unknown_files_and_unbuilt_widgets_get_coded_errors() {
 async fn a_broken_widgets_folder_stops_the_server_from_starting() {
     let widgets = tempfile::tempdir().unwrap();
     build_fixture(widgets.path());
-    std::fs::write(
-        widgets.path().join("tipx_widgets_bg.wasm"),
-        "<html>404</html>",
-    )
-    .unwrap();
+    std::fs::write(widgets.path().join("country.wasm"), "<html>404</html>").unwrap();
     let mut settings = tipx_api::config::Settings::for_tests(tempfile::tempdir().unwrap().path());
     settings.server.widgets_dir = widgets.path().to_path_buf();
     let err = tipx_api::startup::Application::build(settings)

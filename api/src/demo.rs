@@ -106,13 +106,19 @@ pub fn page(widgets: Option<&WidgetAssets>, origin: &str) -> String {
             let csp = format!(
                 "script-src 'self' {origin} 'wasm-unsafe-eval';\nconnect-src 'self' {origin};\nframe-src {origin};"
             );
-            let [(js, js_gz), (wasm, wasm_gz)] = assets.sizes();
+            let sizes: Vec<String> = assets
+                .sizes()
+                .iter()
+                .map(|(name, raw, gz)| format!("<code>{name}</code> {raw} bytes ({gz} gzipped)"))
+                .collect();
             body.push_str(&format!(
                 "<h2 id=\"pin\">Pin a version</h2>\
                  <p>Version <code>{v}</code> never changes: pin it with Subresource Integrity. Its script pins the WebAssembly by hash in turn. \
                  Every version and hash: <a href=\"/widgets/manifest.json\">/widgets/manifest.json</a>.</p>\
                  <pre><code>{pinned}</code></pre>\
-                 <p>Sizes: script {js} bytes ({js_gz} gzipped), WebAssembly {wasm} bytes ({wasm_gz} gzipped).</p>\
+                 <p>The loader fetches a widget's script and WebAssembly only when such an element is on the page, \
+                 and for elements further down only when the visitor scrolls near them. \
+                 Sizes: {sizes}.</p>\
                  <h2 id=\"csp\">Strict pages (Content-Security-Policy)</h2>\
                  <p>A page with a Content-Security-Policy adds this server to it. <code>'wasm-unsafe-eval'</code> lets the widget run in the page; \
                  without it the loader notices and shows the same widget in an iframe from this server, which needs <code>frame-src</code>.</p>\
@@ -120,6 +126,7 @@ pub fn page(widgets: Option<&WidgetAssets>, origin: &str) -> String {
                  <p>Pages that allow no script from this server can embed the iframe directly (same attributes as query parameters, plus <code>widget</code>):</p>\
                  <pre><code>{iframe}</code></pre>",
                 v = assets.version,
+                sizes = sizes.join(", "),
                 pinned = escape(&pinned),
                 csp = escape(&csp),
                 iframe = escape(&iframe),

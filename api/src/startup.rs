@@ -186,13 +186,11 @@ fn load_widgets(dir: &std::path::Path) -> anyhow::Result<Option<Arc<WidgetAssets
         .with_context(|| format!("loading the widgets from {}", dir.display()))?
     {
         Some(assets) => {
-            let [(js, js_gz), (wasm, wasm_gz)] = assets.sizes();
             tracing::info!(
                 version = %assets.version,
-                js_bytes = js,
-                js_gzip_bytes = js_gz,
-                wasm_bytes = wasm,
-                wasm_gzip_bytes = wasm_gz,
+                search_first_load_gzip_bytes = assets.first_load_gzip("search"),
+                country_first_load_gzip_bytes = assets.first_load_gzip("country"),
+                record_first_load_gzip_bytes = assets.first_load_gzip("record"),
                 "widgets served at /widgets/"
             );
             Ok(Some(Arc::new(assets)))

@@ -1,10 +1,12 @@
 //! The embeddable widgets' files, served at `/widgets/`.
 //!
-//! `scripts/build-widgets.sh` leaves five files in the widgets folder: wasm-bindgen's glue
-//! (`tipx_widgets.js`), the WebAssembly (`tipx_widgets_bg.wasm`), the loader (`loader.js`) and
-//! the iframe page (`frame.html`, `frame.css`). At start the server joins glue and loader
-//! into one `tipx.js` that pins the WebAssembly by its hash, names the version by a hash of
-//! the content, and keeps everything in memory, gzipped once:
+//! `scripts/build-widgets.sh` leaves in the widgets folder, for each widget (`search`,
+//! `country`, `record`), its own WebAssembly (`<kind>.wasm`) and wasm-bindgen's glue for it
+//! (`<kind>.js`, a classic script defining the global `tipx_<kind>`); and the loader
+//! (`loader.js`) and the iframe page (`frame.html`, `frame.css`). At start the server writes
+//! into the loader the names and integrity hashes of every widget's files, so `tipx.js` is
+//! small and fetches a widget's code only when its element is on the page; it names the
+//! version by a hash of the content and keeps everything in memory, gzipped once:
 //!
 //! - `/widgets/<version>/…`: immutable files (cached for a year), safe to pin with
 //!   Subresource Integrity;
@@ -18,18 +20,16 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use bytes::Bytes;
 use serde_json::json;
-use sha2::{Digest, Sha384};
 
 use crate::assets::{read, short_hash};
 pub use crate::assets::{Asset, IMMUTABLE, SHORT};
 
-/// Files the build leaves in the widgets folder.
-pub const GLUE: &str = "tipx_widgets.js";
-pub const WASM: &str = "tipx_widgets_bg.wasm";
+/// The widgets, each built into its own module.
+pub const KINDS: [&str; 3] = ["search", "country", "record"];
+/// Files the build leaves in the widgets folder besides each widget's `<kind>.js` and
+/// `<kind>.wasm`.
 pub const LOADER: &str = "loader.js";
 pub const FRAME_HTML: &str = "frame.html";
 pub const FRAME_CSS: &str = "frame.css";
@@ -47,6 +47,13 @@ pub struct WidgetAssets {
     files: BTreeMap<String, Asset>,
 }
 
+/// One widget's glue and WebAssembly, as read from the folder.
+struct Module {
+    kind: &'static str,
+    glue: Vec<u8>,
+    wasm: Vec<u8>,
+}
+
 impl WidgetAssets {
     /// Reads the built widgets from `dir`. `Ok(None)` when the folder does not exist (the
     /// widgets were not built); an error when it exists but lacks a file.
@@ -54,40 +61,69 @@ impl WidgetAssets {
         if !dir.exists() {
             return Ok(None);
         }
-        let glue = String::from_utf8(read(dir, GLUE)?).context("the glue is not UTF-8")?;
-        let wasm = read(dir, WASM)?;
         let loader = String::from_utf8(read(dir, LOADER)?).context("the loader is not UTF-8")?;
         let frame_html = read(dir, FRAME_HTML)?;
         let frame_css = read(dir, FRAME_CSS)?;
-        anyhow::ensure!(
-            wasm.starts_with(b"\0asm"),
-            "{} is not WebAssembly",
-            dir.join(WASM).display()
-        );
-        anyhow::ensure!(
-            glue.contains("wasm_bindgen"),
-            "{} is not wasm-bindgen's no-modules glue",
-            dir.join(GLUE).display()
-        );
+        let mut modules = Vec::new();
+        for kind in KINDS {
+            let (js, wasm) = (format!("{kind}.js"), format!("{kind}.wasm"));
+            let glue =
+                String::from_utf8(read(dir, &js)?).with_context(|| format!("{js} is not UTF-8"))?;
+            let global = format!("tipx_{kind}");
+            anyhow::ensure!(
+                glue.contains(&global),
+                "{} is not wasm-bindgen's no-modules glue for the global {global}",
+                dir.join(&js).display()
+            );
+            let wasm_bytes = read(dir, &wasm)?;
+            anyhow::ensure!(
+                wasm_bytes.starts_with(b"\0asm"),
+                "{} is not WebAssembly",
+                dir.join(&wasm).display()
+            );
+            // The glue declares its global with `let`; the loader finds it under `self.__tipx`.
+            let glue = format!("{glue}\n(self.__tipx = self.__tipx || {{}}).{kind} = {global};\n");
+            modules.push(Module {
+                kind,
+                glue: glue.into_bytes(),
+                wasm: wasm_bytes,
+            });
+        }
 
-        let wasm_integrity = format!("sha384-{}", STANDARD.encode(Sha384::digest(&wasm)));
-        let script = format!(
-            "{glue}\n{}",
-            loader
-                .replace("__TIPX_WASM_FILE__", WASM)
-                .replace("__TIPX_WASM_INTEGRITY__", &wasm_integrity)
-        );
-        let digest = short_hash(&[script.as_bytes(), &wasm, &frame_html, &frame_css]);
-        let version = format!("{}-{digest}", env!("CARGO_PKG_VERSION"));
-        let script = script.replace("__TIPX_VERSION__", &version);
+        let mut parts: Vec<&[u8]> = vec![loader.as_bytes(), &frame_html, &frame_css];
+        for m in &modules {
+            parts.push(&m.glue);
+            parts.push(&m.wasm);
+        }
+        let version = format!("{}-{}", env!("CARGO_PKG_VERSION"), short_hash(&parts));
+        let v = |name: &str| format!("{version}/{name}");
 
         let mut files = BTreeMap::new();
-        let v = |name: &str| format!("{version}/{name}");
+        let mut table = serde_json::Map::new();
+        for m in modules {
+            let (js, wasm) = (format!("{}.js", m.kind), format!("{}.wasm", m.kind));
+            let glue = Asset::new(&js, m.glue, IMMUTABLE)?;
+            let wasm_asset = Asset::new(&wasm, m.wasm, IMMUTABLE)?;
+            table.insert(
+                m.kind.to_owned(),
+                json!({
+                    "js": js, "jsIntegrity": glue.integrity,
+                    "wasm": wasm, "wasmIntegrity": wasm_asset.integrity,
+                }),
+            );
+            files.insert(v(&js), glue);
+            files.insert(v(&wasm), wasm_asset);
+        }
+        let script = loader
+            .replace(
+                "__TIPX_MODULES__",
+                &serde_json::Value::Object(table).to_string(),
+            )
+            .replace("__TIPX_VERSION__", &version);
         files.insert(
             v("tipx.js"),
             Asset::new("tipx.js", script.into_bytes(), IMMUTABLE)?,
         );
-        files.insert(v(WASM), Asset::new(WASM, wasm, IMMUTABLE)?);
         files.insert(
             v(FRAME_HTML),
             Asset::new(FRAME_HTML, frame_html.clone(), IMMUTABLE)?,
@@ -141,19 +177,30 @@ impl WidgetAssets {
             .unwrap_or_default()
     }
 
-    /// Sizes of the versioned script and WebAssembly: (raw, gzip) bytes each.
-    pub fn sizes(&self) -> [(usize, usize); 2] {
-        ["tipx.js", WASM].map(|name| {
-            self.files
-                .get(&format!("{}/{name}", self.version))
-                .map(|a| {
-                    (
-                        a.body.len(),
-                        a.gzip.as_ref().map_or(a.body.len(), Bytes::len),
-                    )
-                })
-                .unwrap_or_default()
-        })
+    /// What a page downloads: the loader, then per widget on the page its glue and
+    /// WebAssembly. Each as (name, raw bytes, gzip bytes).
+    pub fn sizes(&self) -> Vec<(String, usize, usize)> {
+        std::iter::once("tipx.js".to_owned())
+            .chain(
+                KINDS
+                    .iter()
+                    .flat_map(|k| [format!("{k}.js"), format!("{k}.wasm")]),
+            )
+            .filter_map(|name| {
+                let a = self.files.get(&format!("{}/{name}", self.version))?;
+                let gzip = a.gzip.as_ref().map_or(a.body.len(), Bytes::len);
+                Some((name, a.body.len(), gzip))
+            })
+            .collect()
+    }
+
+    /// The gzip bytes a page with one widget of `kind` downloads: loader, glue, WebAssembly.
+    pub fn first_load_gzip(&self, kind: &str) -> usize {
+        self.sizes()
+            .iter()
+            .filter(|(name, _, _)| name == "tipx.js" || name.starts_with(&format!("{kind}.")))
+            .map(|(_, _, gz)| gz)
+            .sum()
     }
 }
 
@@ -162,15 +209,17 @@ mod tests {
     use super::*;
 
     fn built(dir: &Path, wasm: &[u8]) {
-        std::fs::write(
-            dir.join(GLUE),
-            "let wasm_bindgen = (function(){ return 1; })();\n",
-        )
-        .unwrap();
-        std::fs::write(dir.join(WASM), wasm).unwrap();
+        for kind in KINDS {
+            std::fs::write(
+                dir.join(format!("{kind}.js")),
+                format!("let tipx_{kind} = (function(){{ return 1; }})();\n"),
+            )
+            .unwrap();
+            std::fs::write(dir.join(format!("{kind}.wasm")), wasm).unwrap();
+        }
         std::fs::write(
             dir.join(LOADER),
-            "const V = \"__TIPX_VERSION__\"; const I = \"__TIPX_WASM_INTEGRITY__\";\n",
+            "const V = \"__TIPX_VERSION__\"; const M = __TIPX_MODULES__;\n",
         )
         .unwrap();
         std::fs::write(dir.join(FRAME_HTML), "<!doctype html><title>f</title>").unwrap();
@@ -184,20 +233,33 @@ mod tests {
             .unwrap()
             .is_none());
         let err = WidgetAssets::load(dir.path()).unwrap_err();
-        assert!(format!("{err:#}").contains(GLUE), "{err:#}");
+        assert!(format!("{err:#}").contains(LOADER), "{err:#}");
+        built(dir.path(), b"\0asm\x01\0\0\0");
+        std::fs::remove_file(dir.path().join("country.wasm")).unwrap();
+        let err = WidgetAssets::load(dir.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("country.wasm"), "{err:#}");
     }
 
     #[test]
-    fn the_script_pins_the_wasm_and_the_version_follows_the_content() {
+    fn the_loader_pins_every_module_and_the_version_follows_the_content() {
         let dir = tempfile::tempdir().unwrap();
         built(dir.path(), b"\0asm\x01\0\0\0");
         let a = WidgetAssets::load(dir.path()).unwrap().unwrap();
         let script = a.get(&format!("{}/tipx.js", a.version)).unwrap();
         let text = std::str::from_utf8(&script.body).unwrap();
-        let wasm = a.get(&format!("{}/{WASM}", a.version)).unwrap();
-        assert!(text.contains(&wasm.integrity), "{text}");
+        for kind in KINDS {
+            let wasm = a.get(&format!("{}/{kind}.wasm", a.version)).unwrap();
+            let glue = a.get(&format!("{}/{kind}.js", a.version)).unwrap();
+            assert!(text.contains(&wasm.integrity), "{text}");
+            assert!(text.contains(&glue.integrity), "{text}");
+            let glue = std::str::from_utf8(&glue.body).unwrap();
+            assert!(
+                glue.ends_with(&format!(".{kind} = tipx_{kind};\n")),
+                "{glue}"
+            );
+        }
         assert!(text.contains(&a.version));
-        assert!(text.starts_with("let wasm_bindgen"));
+        assert!(!text.contains("__TIPX_"), "{text}");
         assert_eq!(script.cache_control, IMMUTABLE);
         assert_eq!(a.get("tipx.js").unwrap().cache_control, SHORT);
 
@@ -210,9 +272,13 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_is_not_webassembly_is_refused() {
+    fn a_file_that_is_not_webassembly_or_not_the_glue_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         built(dir.path(), b"<html>not found</html>");
         assert!(WidgetAssets::load(dir.path()).is_err());
+        built(dir.path(), b"\0asm\x01\0\0\0");
+        std::fs::write(dir.path().join("record.js"), "let wasm_bindgen = 1;").unwrap();
+        let err = WidgetAssets::load(dir.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("tipx_record"), "{err:#}");
     }
 }

@@ -41,6 +41,10 @@ function hostPages() {
     "/cards.html": page(allowWasm, `<tipx-country code="NG" lang="en"></tipx-country><tipx-record record="PR01" lang="es"></tipx-record>
       <tipx-country id="profile-ar" code="NG" lang="ar"></tipx-country>
       <div lang="ru"><tipx-record id="inherits" record="CA01"></tipx-record></div>`),
+    // A search box at the top and a record card far below the fold (the page's policy
+    // allows only its nonce'd style elements, not style attributes).
+    "/lazy.html": page(allowWasm, `<tipx-search page-size="5" lang="en"></tipx-search>
+      <style nonce="n0nce">.fold { height: 6000px; }</style><div class="fold" aria-hidden="true"></div><tipx-record record="PR01" lang="en"></tipx-record>`),
   };
 }
 
@@ -319,6 +323,31 @@ test("the country profile and the record card show what the API holds", async ()
   assert.equal(await inherits.locator(".tipx-root").getAttribute("lang"), "ru");
   assert.match(await inherits.locator("h3").first().textContent(), /^Источник(и)?$/);
   await page.screenshot({ path: path.join(artifacts, "country-and-record.png"), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a page loads only the widgets it shows, and a widget below the fold only when scrolled near", async () => {
+  const { page, problems } = await openPage("/lazy.html");
+  const fetched = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith("/widgets/")) fetched.push(url.pathname.split("/").pop());
+  });
+  // Requests made before the listener was attached are in the resource timing list.
+  const widgetFiles = async () => [...new Set([...fetched, ...(await page.evaluate(() =>
+    performance.getEntriesByType("resource").map((e) => new URL(e.name)).filter((u) => u.pathname.startsWith("/widgets/"))
+      .map((u) => u.pathname.split("/").pop())))])].sort();
+  await page.locator("tipx-search .tipx-count", { hasText: "Records found" }).waitFor();
+  await page.waitForTimeout(500);
+  assert.deepEqual(await widgetFiles(), ["search.js", "search.wasm", "tipx.js"]);
+  assert.equal(await page.locator("tipx-record").getAttribute("data-tipx-mode"), null, "not started yet");
+
+  const { practice } = await gql(`{ practice(id: "PR01") { title } }`);
+  await page.locator("tipx-record").scrollIntoViewIfNeeded();
+  await page.locator("tipx-record .tipx-title").waitFor();
+  assert.equal((await page.locator("tipx-record .tipx-title").textContent()).trim(), practice.title);
+  assert.deepEqual(await widgetFiles(), ["record.js", "record.wasm", "search.js", "search.wasm", "tipx.js"]);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,17 +1,21 @@
 // TIP Exchange widget loader, version __TIPX_VERSION__.
 //
-// In the published tipx.js this file follows wasm-bindgen's glue (which defines
-// `wasm_bindgen`), so one file carries all the JavaScript and can be pinned with Subresource
-// Integrity; the WebAssembly it fetches is pinned by the hash below.
+// It defines <tipx-search>, <tipx-country> and <tipx-record>. Each widget is its own
+// WebAssembly module with its own wasm-bindgen glue; the loader fetches a widget's two files
+// only when such an element is on the page, and for an element further down the page only
+// when it comes near the viewport. The server writes into MODULES below every file's name and
+// integrity hash, so pinning this file with Subresource Integrity pins all of them.
 //
-// It defines <tipx-search>, <tipx-country> and <tipx-record>. Each element gets its own open
-// Shadow DOM: the host page's CSS cannot break the widget and the widget's CSS cannot leak.
-// When the page's Content-Security-Policy forbids WebAssembly (no 'wasm-unsafe-eval'), or
-// when mode="iframe" is set, the same widget runs in an iframe served from the API's origin.
+// Each element gets its own open Shadow DOM: the host page's CSS cannot break the widget and
+// the widget's CSS cannot leak. When the page's Content-Security-Policy forbids WebAssembly
+// (no 'wasm-unsafe-eval'), or when mode="iframe" is set, the same widget runs in an iframe
+// served from the API's origin.
 
 const TIPX_VERSION = "__TIPX_VERSION__";
-const WASM_FILE = "__TIPX_WASM_FILE__";
-const WASM_INTEGRITY = "__TIPX_WASM_INTEGRITY__";
+/** Per widget kind: { js, jsIntegrity, wasm, wasmIntegrity }. */
+const MODULES = __TIPX_MODULES__;
+/** How far below (or above) the viewport an element starts loading. */
+const NEAR = "600px";
 
 const BASE = new URL(".", import.meta.url);
 const ORIGIN = BASE.origin;
@@ -41,7 +45,7 @@ const WIDGETS = {
   },
 };
 
-let started = null;
+const started = {};
 let sheet = null;
 
 /** True when this page may compile WebAssembly (its CSP allows it, the browser has it). */
@@ -55,19 +59,59 @@ export function wasmAllowed() {
   }
 }
 
-function start() {
-  if (!started) {
-    const url = new URL(WASM_FILE, BASE);
-    const options = { mode: "cors", credentials: "omit" };
-    if (WASM_INTEGRITY.startsWith("sha")) options.integrity = WASM_INTEGRITY;
-    started = wasm_bindgen({ module_or_path: fetch(url, options) }).then(() => {
-      if ("adoptedStyleSheets" in Document.prototype && "replaceSync" in CSSStyleSheet.prototype) {
+/** Runs a widget's glue (a classic script, so its integrity hash is checked) once. */
+function loadGlue(kind, file) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = new URL(file.js, BASE).href;
+    if (file.jsIntegrity.startsWith("sha")) script.integrity = file.jsIntegrity;
+    script.crossOrigin = "anonymous";
+    script.onload = () => {
+      const glue = self.__tipx && self.__tipx[kind];
+      if (glue) resolve(glue);
+      else reject(new Error(`${file.js} did not define the widget`));
+    };
+    script.onerror = () => reject(new Error(`${file.js} could not be loaded`));
+    document.head.append(script);
+  });
+}
+
+/** Loads the widget `kind` once: its glue, then its WebAssembly, both pinned by hash. */
+function start(kind) {
+  if (!started[kind]) {
+    const file = MODULES[kind];
+    started[kind] = loadGlue(kind, file).then(async (glue) => {
+      const options = { mode: "cors", credentials: "omit" };
+      if (file.wasmIntegrity.startsWith("sha")) options.integrity = file.wasmIntegrity;
+      await glue({ module_or_path: fetch(new URL(file.wasm, BASE), options) });
+      if (!sheet && "adoptedStyleSheets" in Document.prototype && "replaceSync" in CSSStyleSheet.prototype) {
         sheet = new CSSStyleSheet();
-        sheet.replaceSync(wasm_bindgen.stylesheet());
+        sheet.replaceSync(glue.stylesheet());
       }
+      return glue;
     });
   }
-  return started;
+  return started[kind];
+}
+
+/** Calls `run` when `el` comes near the viewport (at once where the browser cannot tell). */
+const waiting = new WeakMap();
+const observer = "IntersectionObserver" in self
+  ? new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer.unobserve(entry.target);
+      const run = waiting.get(entry.target);
+      waiting.delete(entry.target);
+      if (run) run();
+    }
+  }, { rootMargin: NEAR })
+  : null;
+
+function whenNear(el, run) {
+  if (!observer) return run();
+  waiting.set(el, run);
+  observer.observe(el);
 }
 
 function attach(root, css) {
@@ -115,6 +159,8 @@ class TipxElement extends HTMLElement {
   }
 
   disconnectedCallback() {
+    if (observer) observer.unobserve(this);
+    waiting.delete(this);
     if (this.#widget) {
       this.#widget.destroy();
       this.#widget.free();
@@ -152,11 +198,12 @@ class TipxElement extends HTMLElement {
     }
     const container = document.createElement("div");
     this.shadowRoot.replaceChildren(container);
-    start()
-      .then(() => {
+    const kind = this.constructor.spec.kind;
+    whenNear(this, () => start(kind)
+      .then((glue) => {
         if (!this.isConnected || this.#widget) return;
-        attach(this.shadowRoot, wasm_bindgen.stylesheet());
-        this.#widget = wasm_bindgen.mount(this.constructor.spec.kind, container, JSON.stringify(this.#attributes()));
+        attach(this.shadowRoot, glue.stylesheet());
+        this.#widget = glue.mount(kind, container, JSON.stringify(this.#attributes()));
         this.dataset.tipxMode = "wasm";
       })
       .catch((error) => {
@@ -167,7 +214,7 @@ class TipxElement extends HTMLElement {
         } else {
           this.#renderFrame();
         }
-      });
+      }));
   }
 
   #renderFrame() {

@@ -53,9 +53,18 @@ macro_rules! queries {
 }
 
 queries! {
-    SearchRecords from "queries/search.graphql";
     Taxonomy from "queries/taxonomy.graphql";
+}
+#[cfg(feature = "search")]
+queries! {
+    SearchRecords from "queries/search.graphql";
+}
+#[cfg(feature = "country")]
+queries! {
     CountryProfile from "queries/country.graphql";
+}
+#[cfg(feature = "record")]
+queries! {
     LawCard from "queries/record.graphql";
     PracticeCard from "queries/record.graphql";
     CaseCard from "queries/record.graphql";
@@ -106,6 +115,16 @@ fn js_message(value: &JsValue) -> String {
 
 include!(concat!(env!("OUT_DIR"), "/persisted.rs"));
 
+/// Variables as JSON text, written by the browser's `JSON.stringify`.
+fn encode_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
+        .and_then(|v| js_sys::JSON::stringify(&v).ok())
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| ApiError::new("CLIENT", "the variables could not be written"))
+}
+
 /// Runs one query and returns its data, or the first error with its code. The request names
 /// the document by its persisted-query id (a short, cacheable GET URL); a server that does not
 /// know the id answers PERSISTED_QUERY_NOT_FOUND, and the document is sent once more in full.
@@ -114,8 +133,7 @@ pub async fn run<Q: GraphQLQuery>(
     variables: Q::Variables,
 ) -> Result<Q::ResponseData, ApiError> {
     let body = Q::build_query(variables);
-    let variables = serde_json::to_string(&body.variables)
-        .map_err(|e| ApiError::new("CLIENT", e.to_string()))?;
+    let variables = encode_json(&body.variables)?;
     let separator = if endpoint.contains('?') { '&' } else { '?' };
     let base = format!(
         "{endpoint}{separator}operationName={}&variables={}",
@@ -155,16 +173,7 @@ async fn fetch<Q: GraphQLQuery>(url: &str) -> Result<Q::ResponseData, ApiError> 
         .await
         .map_err(|e| ApiError::new("NETWORK", js_message(&e)))?
         .unchecked_into();
-    let text = JsFuture::from(
-        response
-            .text()
-            .map_err(|e| ApiError::new("NETWORK", js_message(&e)))?,
-    )
-    .await
-    .map_err(|e| ApiError::new("NETWORK", js_message(&e)))?
-    .as_string()
-    .unwrap_or_default();
-    let parsed: GqlResponse<Q::ResponseData> = serde_json::from_str(&text).map_err(|_| {
+    let bad = || {
         ApiError::new(
             "BAD_RESPONSE",
             format!(
@@ -172,7 +181,14 @@ async fn fetch<Q: GraphQLQuery>(url: &str) -> Result<Q::ResponseData, ApiError> 
                 response.status()
             ),
         )
-    })?;
+    };
+    // The browser parses the JSON (`Response.json()`); serde-wasm-bindgen reads the typed
+    // data out of the parsed value, so no JSON parser is compiled into the WebAssembly.
+    let json = JsFuture::from(response.json().map_err(|_| bad())?)
+        .await
+        .map_err(|_| bad())?;
+    let parsed: GqlResponse<Q::ResponseData> =
+        serde_wasm_bindgen::from_value(json).map_err(|_| bad())?;
     if let Some(first) = parsed.errors.into_iter().next() {
         let code = first
             .extensions

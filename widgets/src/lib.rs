@@ -3,24 +3,46 @@
 //! the custom elements, gives each its own Shadow DOM and calls [`mount`] with the element's
 //! attributes. The widgets reach the server only through GraphQL over HTTP (see [`api`]).
 
+// A build with one widget leaves the others' helpers unused.
+#![cfg_attr(
+    not(all(feature = "search", feature = "country", feature = "record")),
+    allow(dead_code, unused_imports)
+)]
+
 pub mod api;
 pub mod common;
 pub mod config;
+#[cfg(feature = "country")]
 pub mod country;
 pub mod highlight;
 pub mod i18n;
+#[cfg(feature = "record")]
 pub mod record;
+#[cfg(any(feature = "country", feature = "record"))]
 pub mod remote;
+#[cfg(feature = "search")]
 pub mod search;
 
 use wasm_bindgen::prelude::*;
 use yew::AppHandle;
 
 use crate::common::{ConfigError, ConfigErrorProps};
-use crate::config::{Attrs, CountryConfig, RecordConfig, SearchConfig};
-use crate::country::{CountryProps, CountryWidget};
-use crate::record::{RecordProps, RecordWidget};
-use crate::search::{SearchProps, SearchWidget};
+use crate::config::Attrs;
+#[cfg(feature = "country")]
+use crate::{
+    config::CountryConfig,
+    country::{CountryProps, CountryWidget},
+};
+#[cfg(feature = "record")]
+use crate::{
+    config::RecordConfig,
+    record::{RecordProps, RecordWidget},
+};
+#[cfg(feature = "search")]
+use crate::{
+    config::SearchConfig,
+    search::{SearchProps, SearchWidget},
+};
 
 /// The widgets' stylesheet; the loader adopts it into every shadow root.
 pub const STYLESHEET: &str = include_str!("style.css");
@@ -38,8 +60,11 @@ pub fn version() -> String {
 }
 
 enum Handle {
+    #[cfg(feature = "search")]
     Search(AppHandle<SearchWidget>),
+    #[cfg(feature = "country")]
     Country(AppHandle<CountryWidget>),
+    #[cfg(feature = "record")]
     Record(AppHandle<RecordWidget>),
     Invalid(AppHandle<ConfigError>),
 }
@@ -54,7 +79,11 @@ pub struct Widget {
 }
 
 fn parse_attrs(json: &str) -> Result<Attrs, JsValue> {
-    serde_json::from_str(json).map_err(|e| JsValue::from_str(&format!("bad attributes: {e}")))
+    // The browser parses the JSON; no JSON parser is compiled into the WebAssembly.
+    js_sys::JSON::parse(json)
+        .ok()
+        .and_then(|value| serde_wasm_bindgen::from_value(value).ok())
+        .ok_or_else(|| JsValue::from_str("bad attributes: not a JSON object of strings"))
 }
 
 fn tag(kind: &str) -> String {
@@ -77,6 +106,7 @@ fn render(kind: &str, root: &web_sys::Element, attrs: &Attrs) -> Result<Handle, 
         )
     };
     Ok(match kind {
+        #[cfg(feature = "search")]
         "search" => match SearchConfig::from_attrs(attrs) {
             Ok(config) => Handle::Search(
                 yew::Renderer::<SearchWidget>::with_root_and_props(root, SearchProps { config })
@@ -84,6 +114,7 @@ fn render(kind: &str, root: &web_sys::Element, attrs: &Attrs) -> Result<Handle, 
             ),
             Err(e) => invalid(e.to_string()),
         },
+        #[cfg(feature = "country")]
         "country" => match CountryConfig::from_attrs(attrs) {
             Ok(config) => Handle::Country(
                 yew::Renderer::<CountryWidget>::with_root_and_props(root, CountryProps { config })
@@ -91,6 +122,7 @@ fn render(kind: &str, root: &web_sys::Element, attrs: &Attrs) -> Result<Handle, 
             ),
             Err(e) => invalid(e.to_string()),
         },
+        #[cfg(feature = "record")]
         "record" => match RecordConfig::from_attrs(attrs) {
             Ok(config) => Handle::Record(
                 yew::Renderer::<RecordWidget>::with_root_and_props(root, RecordProps { config })
@@ -98,7 +130,11 @@ fn render(kind: &str, root: &web_sys::Element, attrs: &Attrs) -> Result<Handle, 
             ),
             Err(e) => invalid(e.to_string()),
         },
-        other => return Err(JsValue::from_str(&format!("no widget called '{other}'"))),
+        other => {
+            return Err(JsValue::from_str(&format!(
+                "no widget called '{other}' in this module"
+            )))
+        }
     })
 }
 
@@ -122,12 +158,15 @@ impl Widget {
     pub fn update(&mut self, attrs_json: &str) -> Result<(), JsValue> {
         let attrs = parse_attrs(attrs_json)?;
         let updated = match self.handle.as_mut() {
+            #[cfg(feature = "search")]
             Some(Handle::Search(h)) => SearchConfig::from_attrs(&attrs)
                 .map(|config| h.update(SearchProps { config }))
                 .is_ok(),
+            #[cfg(feature = "country")]
             Some(Handle::Country(h)) => CountryConfig::from_attrs(&attrs)
                 .map(|config| h.update(CountryProps { config }))
                 .is_ok(),
+            #[cfg(feature = "record")]
             Some(Handle::Record(h)) => RecordConfig::from_attrs(&attrs)
                 .map(|config| h.update(RecordProps { config }))
                 .is_ok(),
@@ -148,8 +187,11 @@ impl Widget {
 
     fn unmount(&mut self) {
         match self.handle.take() {
+            #[cfg(feature = "search")]
             Some(Handle::Search(h)) => h.destroy(),
+            #[cfg(feature = "country")]
             Some(Handle::Country(h)) => h.destroy(),
+            #[cfg(feature = "record")]
             Some(Handle::Record(h)) => h.destroy(),
             Some(Handle::Invalid(h)) => h.destroy(),
             None => {}
