@@ -3,7 +3,6 @@
 //! build time by `graphql_client`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use graphql_client::GraphQLQuery;
@@ -12,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::i18n::Lang;
+use crate::small::VecMap;
 
 /// Scalars of the schema, as the API writes them.
 pub type DateTime = String;
@@ -204,7 +204,7 @@ async fn fetch<Q: GraphQLQuery>(url: &str) -> Result<Q::ResponseData, ApiError> 
 /// Code-list labels of one language: list name to code to label.
 #[derive(Debug, Default, PartialEq)]
 pub struct Labels {
-    lists: HashMap<String, HashMap<String, String>>,
+    lists: VecMap<String, VecMap<String, String>>,
 }
 
 impl Labels {
@@ -220,7 +220,7 @@ impl Labels {
 
 thread_local! {
     /// Labels already fetched, per language, shared by every widget on the page.
-    static LABELS: RefCell<HashMap<Lang, Rc<Labels>>> = RefCell::new(HashMap::new());
+    static LABELS: RefCell<VecMap<Lang, Rc<Labels>>> = RefCell::new(VecMap::default());
 }
 
 /// The code-list labels of a language, fetched once per page.
@@ -257,11 +257,10 @@ impl Labels {
     pub fn from_triples<'a>(
         triples: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
     ) -> Labels {
-        let mut lists: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut lists: VecMap<String, VecMap<String, String>> = VecMap::default();
         for (list, code, label) in triples {
             lists
-                .entry(list.to_owned())
-                .or_default()
+                .entry_or_default(list.to_owned())
                 .insert(code.to_owned(), label.to_owned());
         }
         Labels { lists }

@@ -1,9 +1,8 @@
 //! Widget attributes, read once into typed settings. A bad attribute gives a message naming
 //! it, shown in place of the widget, rather than a silent default.
 
-use std::collections::BTreeMap;
-
 use crate::i18n::Lang;
+use crate::small::VecMap;
 
 /// The most values one list attribute (`country="NG,GH"`) may hold.
 pub const MAX_LIST_VALUES: usize = 20;
@@ -14,7 +13,7 @@ pub const MAX_PAGE_SIZE: u32 = 50;
 pub const DEFAULT_PAGE_SIZE: u32 = 10;
 
 /// The attributes as the loader passes them: name to value.
-pub type Attrs = BTreeMap<String, String>;
+pub type Attrs = VecMap<String, String>;
 
 /// What can be filtered on, as attribute names and facet fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -99,7 +98,7 @@ impl FilterKey {
 /// Selected filter values, as API codes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filters {
-    pub lists: BTreeMap<FilterKey, Vec<String>>,
+    pub lists: VecMap<FilterKey, Vec<String>>,
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
 }
@@ -115,7 +114,7 @@ impl Filters {
 
     /// Adds the value if absent, removes it if present.
     pub fn toggle(&mut self, key: FilterKey, value: &str) {
-        let list = self.lists.entry(key).or_default();
+        let list = self.lists.entry_or_default(key);
         if let Some(i) = list.iter().position(|v| v == value) {
             list.remove(i);
         } else {

@@ -22,8 +22,10 @@ pub mod record;
 pub mod remote;
 #[cfg(feature = "search")]
 pub mod search;
+pub mod small;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::AppHandle;
 
 use crate::common::{ConfigError, ConfigErrorProps};
@@ -80,10 +82,19 @@ pub struct Widget {
 
 fn parse_attrs(json: &str) -> Result<Attrs, JsValue> {
     // The browser parses the JSON; no JSON parser is compiled into the WebAssembly.
-    js_sys::JSON::parse(json)
+    let bad = || JsValue::from_str("bad attributes: not a JSON object of strings");
+    let object: js_sys::Object = js_sys::JSON::parse(json)
         .ok()
-        .and_then(|value| serde_wasm_bindgen::from_value(value).ok())
-        .ok_or_else(|| JsValue::from_str("bad attributes: not a JSON object of strings"))
+        .and_then(|v| v.dyn_into().ok())
+        .ok_or_else(bad)?;
+    js_sys::Object::entries(&object)
+        .iter()
+        .map(|pair| {
+            let pair: js_sys::Array = pair.unchecked_into();
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect::<Option<Attrs>>()
+        .ok_or_else(bad)
 }
 
 fn tag(kind: &str) -> String {

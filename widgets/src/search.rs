@@ -1,7 +1,6 @@
 //! `<tipx-search>`: a search box, facet filters with counts, active-filter chips, results
 //! with highlights and kind badges, and numbered pages.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -13,6 +12,7 @@ use crate::api::{self, search_records, ApiError, Labels, SearchRecords};
 use crate::common::{error_box, footer, highlighted, kind_badge, source_link};
 use crate::config::{FilterKey, Filters, SearchConfig};
 use crate::i18n::{fill, Lang};
+use crate::small::VecMap;
 
 /// How long typing must pause before a search starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -57,7 +57,7 @@ pub struct SearchWidget {
     data: Option<Rc<Data>>,
     error: Option<ApiError>,
     labels: Option<Rc<Labels>>,
-    expanded: BTreeSet<FilterKey>,
+    expanded: VecMap<FilterKey, ()>,
 }
 
 /// The variables of a search request.
@@ -217,7 +217,7 @@ impl SearchWidget {
                 if values.is_empty() {
                     return html! {};
                 }
-                let expanded = self.expanded.contains(&key);
+                let expanded = self.expanded.contains_key(&key);
                 let shown = if expanded { values.len() } else { values.len().min(FACET_PREVIEW) };
                 let items = values[..shown].iter().enumerate().map(|(i, v)| {
                     let id = format!("tipx-f-{}-{i}", key.attr());
@@ -454,7 +454,7 @@ impl Component for SearchWidget {
             data: None,
             error: None,
             labels: None,
-            expanded: BTreeSet::new(),
+            expanded: VecMap::default(),
         };
         widget.reset(Self::config(ctx));
         widget.fetch(ctx);
@@ -550,8 +550,8 @@ impl Component for SearchWidget {
                 true
             }
             Msg::Expand(key) => {
-                if !self.expanded.remove(&key) {
-                    self.expanded.insert(key);
+                if self.expanded.remove(&key).is_none() {
+                    self.expanded.insert(key, ());
                 }
                 true
             }
