@@ -129,6 +129,11 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 if [ -z "$api" ]; then echo "tipx did not start; its log:"; cat "$tipx_dir/log"; exit 1; fi
+# It answers at once and fills its search index in the background: wait until it has.
+for _ in $(seq 1 600); do
+  if curl -fsS "${api%/graphql}/health" | grep -q '"caught_up":true'; then break; fi
+  sleep 0.1
+done
 echo "tipx for the component tests: $api"
 CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -31,8 +31,15 @@ pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
     spawn_app_with(data_dir, |_| {}).await
 }
 
-/// Starts the server with test settings changed by `adjust`.
+/// Starts the server with test settings changed by `adjust`, once search has caught up.
 pub async fn spawn_app_with(data_dir: TempDir, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let app = spawn_app_listening(data_dir, adjust).await;
+    app.wait_until_indexed().await;
+    app
+}
+
+/// Starts the server and returns as soon as it listens, the index perhaps still filling.
+pub async fn spawn_app_listening(data_dir: TempDir, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::for_tests(data_dir.path());
     adjust(&mut settings);
     let app = Application::build(settings).await.expect("server builds");
@@ -48,6 +55,36 @@ pub async fn spawn_app_with(data_dir: TempDir, adjust: impl FnOnce(&mut Settings
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// The server's `/health` answer.
+    pub async fn health(&self) -> Value {
+        self.client
+            .get(self.url("/health"))
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON answer")
+    }
+
+    /// Waits until `/health` says search has caught up with the store (the server answers
+    /// at once and indexes in the background), or that the search backend is unavailable.
+    pub async fn wait_until_indexed(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        loop {
+            let health = self.health().await;
+            if health["search"]["caught_up"] == true || health["search"]["status"] == "unavailable"
+            {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "search did not catch up in 300 s: {health}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// POSTs a query and returns the JSON answer, whatever its status.

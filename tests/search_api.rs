@@ -435,3 +435,46 @@ async fn reindex_rebuilds_from_the_store_and_clears_the_outbox() {
     );
     assert_eq!(indexer::published_count(&store).await.unwrap() as usize, n);
 }
+
+#[tokio::test]
+async fn the_server_answers_at_once_and_fills_the_index_in_the_background() {
+    // The real seed plus 3,000 synthetic records: more than the indexer applies at once.
+    let seed_dir = tempfile::tempdir().unwrap();
+    let base = tipx_api::seed::SeedFiles::load(None).unwrap();
+    let written = tipx_api::synthetic::write_folder(&base, 3_000, 7, seed_dir.path()).unwrap();
+    let path = seed_dir.path().to_path_buf();
+    let app = crate::helpers::spawn_app_listening(tempfile::tempdir().unwrap(), move |s| {
+        s.seed.dir = Some(path)
+    })
+    .await;
+
+    // Listening before the index is full: health says so, and search already answers.
+    let health = app.health().await;
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["search"]["status"], "catching_up", "{health}");
+    assert_eq!(health["search"]["caught_up"], false, "{health}");
+    assert!(
+        health["search"]["outbox"]["pending"].as_u64().unwrap() > 0,
+        "{health}"
+    );
+    let early = search(&app, "", json!({})).await["totalHits"]
+        .as_u64()
+        .unwrap();
+
+    app.wait_until_indexed().await;
+    let health = app.health().await;
+    assert_eq!(health["search"]["status"], "ok", "{health}");
+    assert_eq!(health["search"]["outbox"]["pending"], 0, "{health}");
+    let total = indexer::published_count(&SqliteStore::open(app.data_dir.path()).unwrap())
+        .await
+        .unwrap();
+    assert!(total >= written.synthetic as u64);
+    let all = search(&app, "", json!({})).await["totalHits"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(all, total, "every published record is found once indexed");
+    assert!(
+        early < all,
+        "the first answer came before the index was full"
+    );
+}

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
@@ -73,17 +73,89 @@ pub async fn drain_once(store: &dyn Store, search: &dyn SearchBackend) -> anyhow
     Ok(entries.len())
 }
 
+/// A backlog this large (a full index at start, a bulk import) is reported as catching up:
+/// in the log with progress, and in `/health`.
+pub const CATCHING_UP_PENDING: u64 = 2 * BATCH as u64;
+const PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+/// Progress through a large backlog, for the log.
+struct Backlog {
+    started: Instant,
+    total: u64,
+    applied: u64,
+    last_report: Instant,
+}
+
+impl Backlog {
+    /// Starts following a backlog when the outbox holds a large one after a batch.
+    async fn start(store: &dyn Store, applied: usize) -> Option<Backlog> {
+        let pending = store.outbox_stats().await.ok()?.pending;
+        if pending < CATCHING_UP_PENDING {
+            return None;
+        }
+        let total = pending + applied as u64;
+        tracing::info!(
+            pending = total,
+            "search index catching up: {total} changes to apply"
+        );
+        let now = Instant::now();
+        Some(Backlog {
+            started: now,
+            total,
+            applied: applied as u64,
+            last_report: now,
+        })
+    }
+
+    fn applied(&mut self, n: usize) {
+        self.applied += n as u64;
+        if self.last_report.elapsed() >= PROGRESS_EVERY {
+            self.last_report = Instant::now();
+            let rate = self.applied as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+            tracing::info!(
+                applied = self.applied,
+                total = self.total,
+                per_second = rate as u64,
+                "search index catching up: {} of {} ({:.0}%)",
+                self.applied,
+                self.total,
+                100.0 * self.applied as f64 / self.total.max(1) as f64
+            );
+        }
+    }
+
+    fn done(self) {
+        tracing::info!(
+            applied = self.applied,
+            seconds = self.started.elapsed().as_secs_f64(),
+            "search index caught up: {} changes in {:.1} s",
+            self.applied,
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+}
+
 /// Runs until the process ends: drains the outbox, waits for a wake-up or a poll interval,
-/// backs off exponentially while the backend fails.
+/// backs off exponentially while the backend fails. A large backlog is reported with progress.
 pub async fn run(store: Arc<dyn Store>, search: Arc<dyn SearchBackend>, wake: Arc<Notify>) {
     let mut backoff = Duration::from_millis(250);
+    let mut backlog: Option<Backlog> = None;
     loop {
         match drain_once(store.as_ref(), search.as_ref()).await {
             Ok(0) => {
                 backoff = Duration::from_millis(250);
+                if let Some(b) = backlog.take() {
+                    b.done();
+                }
                 let _ = tokio::time::timeout(IDLE_POLL, wake.notified()).await;
             }
-            Ok(_) => backoff = Duration::from_millis(250),
+            Ok(n) => {
+                backoff = Duration::from_millis(250);
+                match backlog.as_mut() {
+                    Some(b) => b.applied(n),
+                    None => backlog = Backlog::start(store.as_ref(), n).await,
+                }
+            }
             Err(err) => {
                 tracing::warn!(error = %format!("{err:#}"), retry_in_ms = backoff.as_millis() as u64, backend = search.name(), "indexing failed; will retry");
                 tokio::time::sleep(backoff).await;

@@ -69,28 +69,21 @@ pub async fn open_search(settings: &Settings) -> anyhow::Result<Arc<dyn SearchBa
     }
 }
 
-/// Brings the index up to date before serving: fills an empty index from the store, then
-/// drains the outbox. If the backend is down, serving starts anyway and the indexer catches
-/// up when it returns.
-async fn catch_up(store: &dyn Store, search: &dyn SearchBackend) {
+/// Queues every published record for indexing when the search index is empty and nothing
+/// is queued yet (a new data folder, a new Meilisearch index). This only writes outbox rows;
+/// the indexer fills the index in the background while the server already answers, and
+/// `/health` says when search has caught up.
+async fn queue_full_index_if_empty(store: &dyn Store, search: &dyn SearchBackend) {
     let status = search.status().await;
     if status.available && status.documents == Some(0) {
-        match store.outbox_stats().await {
-            Ok(stats) if stats.pending == 0 => {
+        if let Ok(stats) = store.outbox_stats().await {
+            if stats.pending == 0 {
                 if let Ok(n) = store.outbox_enqueue_all().await {
-                    tracing::info!(records = n, "search index is empty; indexing every record");
+                    tracing::info!(
+                        records = n,
+                        "search index is empty; indexing every record in the background"
+                    );
                 }
-            }
-            _ => {}
-        }
-    }
-    loop {
-        match indexer::drain_once(store, search).await {
-            Ok(0) => break,
-            Ok(_) => continue,
-            Err(err) => {
-                tracing::warn!(error = %format!("{err:#}"), "search index not up to date at start; the indexer will retry");
-                break;
             }
         }
     }
@@ -124,7 +117,7 @@ impl Application {
             }
         }
         let search = open_search(&settings).await?;
-        catch_up(store.as_ref(), search.as_ref()).await;
+        queue_full_index_if_empty(store.as_ref(), search.as_ref()).await;
         let wake = Arc::new(Notify::new());
         tokio::spawn(indexer::run(store.clone(), search.clone(), wake.clone()));
         let limits = QueryLimits {

@@ -27,20 +27,34 @@ export function startTipx() {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
+  let waiting = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`tipx did not start in 60 s:\n${log}`)), 60_000);
     const read = (chunk) => {
       log += chunk;
       const m = log.match(/GraphQL\s+(http:\/\/[\d.]+:\d+)\/graphql/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
+      if (m && !waiting) {
+        waiting = true;
+        // The server answers at once and fills its index in the background: wait for it.
+        untilIndexed(m[1]).then(() => {
+          clearTimeout(timer);
+          resolve({ child, url: m[1] });
+        }, reject);
       }
     };
     child.stdout.on("data", read);
     child.stderr.on("data", read);
     child.on("exit", (code) => reject(new Error(`tipx exited (${code}):\n${log}`)));
   });
+}
+
+/** Resolves when `/health` says search has caught up with the store. */
+async function untilIndexed(url) {
+  for (;;) {
+    const health = await (await fetch(`${url}/health`)).json();
+    if (health.search.caught_up || health.search.status === "unavailable") return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Debian's Chromium, headless, with the flags this closed network needs. */

@@ -9,10 +9,24 @@ use warp::Reply;
 
 use super::AppState;
 
+/// An outbox entry older than this means search lags behind the store.
+const CATCHING_UP_AGE_SECS: u64 = 30;
+
 pub(crate) async fn health(state: AppState) -> Result<Response, Infallible> {
     let store_ok = state.store.ping().await.is_ok();
     let search = state.search.status().await;
     let outbox = state.store.outbox_stats().await.ok();
+    // While the indexer works through a large backlog (a full index at start), search
+    // answers from what is indexed so far: the node serves, and says it is catching up.
+    let pending = outbox.as_ref().map_or(0, |o| o.pending);
+    let behind = outbox.as_ref().and_then(|o| o.oldest_age_secs).unwrap_or(0);
+    let search_status = if !search.available {
+        "unavailable"
+    } else if pending >= crate::indexer::CATCHING_UP_PENDING || behind >= CATCHING_UP_AGE_SECS {
+        "catching_up"
+    } else {
+        "ok"
+    };
     // The store is essential; a search backend that is down degrades search only.
     let (status, code) = match (store_ok, search.available) {
         (true, true) => ("ok", StatusCode::OK),
@@ -25,7 +39,8 @@ pub(crate) async fn health(state: AppState) -> Result<Response, Infallible> {
         "store": { "backend": state.store.backend_name(), "status": if store_ok { "ok" } else { "unavailable" } },
         "search": {
             "backend": state.search.name(),
-            "status": if search.available { "ok" } else { "unavailable" },
+            "status": search_status,
+            "caught_up": search.available && outbox.is_some() && pending == 0,
             "documents": search.documents,
             "detail": search.detail,
             "outbox": outbox.map(|o| json!({ "pending": o.pending, "oldest_age_secs": o.oldest_age_secs })),
