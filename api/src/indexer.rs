@@ -16,7 +16,11 @@ use tipx_schema::search::{Progress, SearchBackend, SearchDoc};
 use tipx_schema::store::{PageRequest, RecordFilter, Store};
 use tipx_schema::vocab::{RecordKind, RecordStatus, Vocabulary};
 
-const BATCH: usize = 500;
+/// Outbox entries applied per batch: one store read, one write to the backend.
+const BATCH: usize = 2_000;
+/// Per batch while catching up with a large backlog: fewer, larger writes, which a server
+/// such as Meilisearch indexes in fewer passes.
+const BULK_BATCH: usize = 20_000;
 const IDLE_POLL: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -34,7 +38,16 @@ pub async fn documents(store: &dyn Store, records: &[Record]) -> anyhow::Result<
 
 /// Applies one batch of the outbox. Returns how many entries it applied (0 when empty).
 pub async fn drain_once(store: &dyn Store, search: &dyn SearchBackend) -> anyhow::Result<usize> {
-    let entries = store.outbox_pending(BATCH).await?;
+    drain_batch(store, search, BATCH).await
+}
+
+/// Applies up to `limit` outbox entries in one batch.
+async fn drain_batch(
+    store: &dyn Store,
+    search: &dyn SearchBackend,
+    limit: usize,
+) -> anyhow::Result<usize> {
+    let entries = store.outbox_pending(limit).await?;
     if entries.is_empty() {
         return Ok(0);
     }
@@ -75,7 +88,7 @@ pub async fn drain_once(store: &dyn Store, search: &dyn SearchBackend) -> anyhow
 
 /// A backlog this large (a full index at start, a bulk import) is reported as catching up:
 /// in the log with progress, and in `/health`.
-pub const CATCHING_UP_PENDING: u64 = 2 * BATCH as u64;
+pub const CATCHING_UP_PENDING: u64 = 1_000;
 const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 
 /// Progress through a large backlog, for the log.
@@ -140,10 +153,19 @@ impl Backlog {
 pub async fn run(store: Arc<dyn Store>, search: Arc<dyn SearchBackend>, wake: Arc<Notify>) {
     let mut backoff = Duration::from_millis(250);
     let mut backlog: Option<Backlog> = None;
+    let mut unsettled = false;
     loop {
-        match drain_once(store.as_ref(), search.as_ref()).await {
+        let limit = if backlog.is_some() { BULK_BATCH } else { BATCH };
+        match drain_batch(store.as_ref(), search.as_ref(), limit).await {
             Ok(0) => {
                 backoff = Duration::from_millis(250);
+                if unsettled {
+                    // Every change is in: let the backend tidy up before the next writes.
+                    match search.settle().await {
+                        Ok(()) => unsettled = false,
+                        Err(e) => tracing::warn!(error = %e, "tidying the search index failed"),
+                    }
+                }
                 if let Some(b) = backlog.take() {
                     b.done();
                 }
@@ -151,6 +173,7 @@ pub async fn run(store: Arc<dyn Store>, search: Arc<dyn SearchBackend>, wake: Ar
             }
             Ok(n) => {
                 backoff = Duration::from_millis(250);
+                unsettled = true;
                 match backlog.as_mut() {
                     Some(b) => b.applied(n),
                     None => backlog = Backlog::start(store.as_ref(), n).await,

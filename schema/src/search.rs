@@ -418,6 +418,13 @@ pub trait SearchBackend: Send + Sync + 'static {
     async fn rebuild(&self, docs: Vec<SearchDoc>, progress: Progress<'_>) -> SearchResult<()>;
 
     async fn search(&self, request: &SearchRequest) -> SearchResult<SearchResponse>;
+
+    /// Called by the indexer when it has applied every pending change: a backend may tidy its
+    /// index for searching now that no more writes are coming (the embedded index merges its
+    /// segments into one). Nothing by default.
+    async fn settle(&self) -> SearchResult<()> {
+        Ok(())
+    }
 }
 
 /// Lower-cases, folds common accents and turns punctuation (except `-`) into spaces.

@@ -32,6 +32,10 @@ use tipx_schema::search::*;
 /// rebuilt at start.
 const TOKENIZER: &str = "tipx-words-2";
 const WRITER_HEAP_BYTES: usize = 20_000_000;
+/// A full rebuild writes through one writer with a larger buffer.
+const BULK_HEAP_BYTES: usize = 200_000_000;
+/// More segments than this after a batch and the smallest are merged.
+const MAX_SEGMENTS: usize = 8;
 /// Most index terms one prefix or typo expansion may add.
 const MAX_EXPANSIONS: usize = 50;
 const TEXT_FIELDS: [(&str, f32); 3] = [("title", 3.0), ("summary", 1.5), ("body", 1.0)];
@@ -178,12 +182,35 @@ impl Generation {
             writer.add_document(self.to_tantivy(doc)).map_err(err)?;
         }
         writer.commit().map_err(err)?;
-        // Keep one segment: term ordinals then order ids and titles across the whole index,
-        // which lets searches sort without reading strings.
-        let segments = self.index.searchable_segment_ids().map_err(err)?;
-        if segments.len() > 1 {
-            writer.merge(&segments).wait().map_err(err)?;
+        // Batch after batch adds small segments. Merging all of them after every batch costs
+        // the whole index each time (quadratic over a large backlog); merging the smallest
+        // ones when there are too many keeps the cost logarithmic. `settle` merges into one
+        // segment when the writes stop.
+        let mut metas = self.index.searchable_segment_metas().map_err(err)?;
+        if metas.len() > MAX_SEGMENTS {
+            metas.sort_by_key(|m| m.num_docs());
+            let smallest: Vec<_> = metas[..metas.len() - MAX_SEGMENTS / 2]
+                .iter()
+                .map(|m| m.id())
+                .collect();
+            writer.merge(&smallest).wait().map_err(err)?;
         }
+        drop(writer);
+        self.reader.reload().map_err(err)
+    }
+
+    /// Merges the index into one segment: term ordinals then order ids and titles across the
+    /// whole index, which lets searches sort without reading strings.
+    fn merge_all(&self) -> Result<(), SearchError> {
+        let segments = self.index.searchable_segment_ids().map_err(err)?;
+        if segments.len() <= 1 {
+            return Ok(());
+        }
+        let mut writer: IndexWriter<TantivyDocument> = self
+            .index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .map_err(err)?;
+        writer.merge(&segments).wait().map_err(err)?;
         drop(writer);
         self.reader.reload().map_err(err)
     }
@@ -922,15 +949,43 @@ impl SearchBackend for EmbeddedSearch {
                 .await
                 .map_err(err)??,
         );
-        for chunk in docs.chunks(1_000) {
-            let generation = fresh.clone();
-            let chunk = chunk.to_vec();
+        // One writer for the whole rebuild: documents go into its buffer chunk by chunk
+        // (progress after each), one commit at the end, then one merge.
+        let generation = fresh.clone();
+        let mut writer: IndexWriter<TantivyDocument> = tokio::task::spawn_blocking(move || {
+            generation
+                .index
+                .writer_with_num_threads(1, BULK_HEAP_BYTES)
+                .map_err(err)
+        })
+        .await
+        .map_err(err)??;
+        let mut docs = docs.into_iter().peekable();
+        while docs.peek().is_some() {
+            let chunk: Vec<SearchDoc> = docs.by_ref().take(2_000).collect();
             let n = chunk.len() as u64;
-            tokio::task::spawn_blocking(move || generation.write(&chunk, &[]))
-                .await
-                .map_err(err)??;
+            let generation = fresh.clone();
+            writer = tokio::task::spawn_blocking(move || {
+                for doc in &chunk {
+                    writer
+                        .add_document(generation.to_tantivy(doc))
+                        .map_err(err)?;
+                }
+                Ok::<_, SearchError>(writer)
+            })
+            .await
+            .map_err(err)??;
             progress(n);
         }
+        let generation = fresh.clone();
+        tokio::task::spawn_blocking(move || {
+            writer.commit().map_err(err)?;
+            drop(writer);
+            generation.merge_all()?;
+            generation.reader.reload().map_err(err)
+        })
+        .await
+        .map_err(err)??;
         // Point CURRENT at the new index (write-then-rename, so a crash leaves either the old
         // or the new name), then swap it in for searches.
         let tmp = self.root.join("CURRENT.tmp");
@@ -951,6 +1006,14 @@ impl SearchBackend for EmbeddedSearch {
         let generation = self.generation();
         let request = request.clone();
         tokio::task::spawn_blocking(move || EmbeddedSearch::run_search(&generation, &request))
+            .await
+            .map_err(err)?
+    }
+
+    async fn settle(&self) -> SearchResult<()> {
+        let _guard = self.write_lock.lock().await;
+        let generation = self.generation();
+        tokio::task::spawn_blocking(move || generation.merge_all())
             .await
             .map_err(err)?
     }

@@ -18,6 +18,8 @@ use meilisearch_sdk::settings::{
 use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
 use serde::Deserialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio::sync::Mutex;
 
 use tipx_schema::ids::RecordId;
@@ -25,7 +27,9 @@ use tipx_schema::search::*;
 
 const PRE: &str = "\u{E000}";
 const POST: &str = "\u{E001}";
-const CHUNK: usize = 1_000;
+/// Documents per upload. Uploads are all sent first and then awaited, so Meilisearch can
+/// batch consecutive ones into one indexing pass.
+const CHUNK: usize = 5_000;
 
 pub struct MeiliSearch {
     client: Client,
@@ -33,8 +37,10 @@ pub struct MeiliSearch {
     index: meilisearch_sdk::indexes::Index,
     uid: String,
     timeout: Duration,
-    /// Whether settings have been applied since start.
-    ready: Mutex<bool>,
+    /// Whether settings have been applied since start: checked by every request without a
+    /// lock once true; the lock only serialises the first configuration.
+    ready: AtomicBool,
+    configuring: Mutex<()>,
 }
 
 fn classify(e: MeiliError) -> SearchError {
@@ -167,7 +173,8 @@ impl MeiliSearch {
             client,
             uid: uid.to_owned(),
             timeout,
-            ready: Mutex::new(false),
+            ready: AtomicBool::new(false),
+            configuring: Mutex::new(()),
         };
         if let Err(e) = backend.ensure_ready().await {
             tracing::warn!(error = %e, "Meilisearch is not ready yet; writes are kept in the outbox until it is");
@@ -207,10 +214,33 @@ impl MeiliSearch {
     }
 
     async fn ensure_ready(&self) -> SearchResult<()> {
-        let mut ready = self.ready.lock().await;
-        if !*ready {
+        if self.ready.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let _one_at_a_time = self.configuring.lock().await;
+        if !self.ready.load(Ordering::Acquire) {
             self.configure(&self.uid).await?;
-            *ready = true;
+            self.ready.store(true, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    /// Sends every chunk of `docs` to the index `uid`, then waits for each task in order,
+    /// reporting each chunk's documents once its task succeeded.
+    async fn upload(
+        &self,
+        uid: &str,
+        docs: &[SearchDoc],
+        progress: Progress<'_>,
+    ) -> SearchResult<()> {
+        let index = self.client.index(uid);
+        let mut tasks = Vec::new();
+        for chunk in docs.chunks(CHUNK) {
+            tasks.push((index.add_or_replace(chunk, Some("id")).await, chunk.len()));
+        }
+        for (task, n) in tasks {
+            self.wait(task).await?;
+            progress(n as u64);
         }
         Ok(())
     }
@@ -270,16 +300,7 @@ impl SearchBackend for MeiliSearch {
 
     async fn upsert(&self, docs: &[SearchDoc]) -> SearchResult<()> {
         self.ensure_ready().await?;
-        for chunk in docs.chunks(CHUNK) {
-            self.wait(
-                self.client
-                    .index(&self.uid)
-                    .add_or_replace(chunk, Some("id"))
-                    .await,
-            )
-            .await?;
-        }
-        Ok(())
+        self.upload(&self.uid, docs, &|_| {}).await
     }
 
     async fn delete(&self, ids: &[String]) -> SearchResult<()> {
@@ -296,16 +317,7 @@ impl SearchBackend for MeiliSearch {
             chrono::Utc::now().timestamp_micros()
         );
         self.configure(&build).await?;
-        for chunk in docs.chunks(CHUNK) {
-            self.wait(
-                self.client
-                    .index(&build)
-                    .add_or_replace(chunk, Some("id"))
-                    .await,
-            )
-            .await?;
-            progress(chunk.len() as u64);
-        }
+        self.upload(&build, &docs, progress).await?;
         let swap = SwapIndexes {
             indexes: (self.uid.clone(), build.clone()),
             rename: None,

@@ -840,7 +840,12 @@ impl RecordsWrite for SqliteStore {
             let tx = write_transaction(c)?;
             replace_reference(&tx, &seed)?;
             apply_writes(&tx, &writes)?;
-            tx.commit().map_err(sql_err)
+            tx.commit().map_err(sql_err)?;
+            // One large transaction leaves a write-ahead log as large as what it wrote;
+            // copy it into the database and truncate it, so the data folder is not twice
+            // the data. (Best effort: a reader holding an old snapshot only delays it.)
+            let _ = c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+            Ok(())
         })
         .await
     }
