@@ -12,9 +12,10 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use async_trait::async_trait;
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
@@ -107,7 +108,13 @@ struct Generation {
     /// Every indexed term of the text fields, for typo and prefix expansion; rebuilt when the
     /// searcher generation changes.
     vocabulary: Mutex<Option<(u64, Arc<Vec<String>>)>>,
+    /// Parsed queries (typo and prefix expansions, split words) of the current searcher
+    /// generation: the same words are searched again and again.
+    parsed: Mutex<(u64, HashMap<String, Arc<Vec<Unit>>>)>,
 }
+
+/// The most parsed queries kept per searcher generation.
+const PARSED_QUERIES_KEPT: usize = 4_096;
 
 impl Generation {
     fn open(dir: &Path) -> Result<Generation, SearchError> {
@@ -144,6 +151,7 @@ impl Generation {
             reader,
             fields,
             vocabulary: Mutex::new(None),
+            parsed: Mutex::new((u64::MAX, HashMap::new())),
         })
     }
 
@@ -655,7 +663,25 @@ impl EmbeddedSearch {
                 .search(&BooleanQuery::new(clauses), &Count)
                 .map_or(0, |n| n as u64)
         };
-        let units = parse_units(&request.query, &vocab, &pair_count);
+        let generation_id = searcher.generation().generation_id();
+        let cached = {
+            let parsed = generation.parsed.lock().map_err(err)?;
+            (parsed.0 == generation_id)
+                .then(|| parsed.1.get(&request.query).cloned())
+                .flatten()
+        };
+        let units = match cached {
+            Some(units) => units,
+            None => {
+                let units = Arc::new(parse_units(&request.query, &vocab, &pair_count));
+                let mut parsed = generation.parsed.lock().map_err(err)?;
+                if parsed.0 != generation_id || parsed.1.len() >= PARSED_QUERIES_KEPT {
+                    *parsed = (generation_id, HashMap::new());
+                }
+                parsed.1.insert(request.query.clone(), units.clone());
+                units
+            }
+        };
 
         let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(from) = request.filter.year_from {
@@ -687,23 +713,20 @@ impl EmbeddedSearch {
             }
         }
         let base_query = BooleanQuery::new(base);
-        let total = searcher.search(&base_query, &Count).map_err(err)?;
-        let scored = if total == 0 {
-            Vec::new()
-        } else {
-            searcher
-                .search(&base_query, &TopDocs::with_limit(total).order_by_score())
-                .map_err(err)?
-        };
-        // Which leading units each candidate contains.
-        let mut unit_sets: Vec<HashSet<DocAddress>> = Vec::new();
-        for unit in units.iter().skip(1) {
-            unit_sets.push(
-                searcher
-                    .search(&*unit.query(fields), &DocSetCollector)
-                    .map_err(err)?,
-            );
-        }
+        let weight = base_query
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .map_err(err)?;
+        // Which leading units each candidate contains: one weight per further unit, its
+        // documents marked in a bit set per segment.
+        let unit_weights = units
+            .iter()
+            .skip(1)
+            .map(|unit| {
+                unit.query(fields)
+                    .weight(EnableScoring::disabled_from_searcher(&searcher))
+                    .map_err(err)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
 
         // One pass over the candidates, segment by segment, working on term ordinals of the
         // fast-field columns: filters, disjunctive facet counts and sort keys need no strings.
@@ -713,21 +736,38 @@ impl EmbeddedSearch {
             .map(|f| !request.filter.selected(*f).is_empty())
             .collect();
         let single_segment = searcher.segment_readers().len() == 1;
-        let mut by_segment: HashMap<u32, Vec<(f32, DocAddress)>> = HashMap::new();
-        for (score, address) in scored {
-            by_segment
-                .entry(address.segment_ord)
-                .or_default()
-                .push((score, address));
-        }
         let mut hits: Vec<Candidate> = Vec::new();
         let mut facet_counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); n_facets];
         let mut doc_ords: Vec<Vec<u64>> = vec![Vec::new(); n_facets];
-        let mut segments: Vec<u32> = by_segment.keys().copied().collect();
-        segments.sort_unstable();
-        for segment_ord in segments {
-            let candidates = &by_segment[&segment_ord];
-            let ff = searcher.segment_reader(segment_ord).fast_fields();
+        let mut candidates: Vec<(f32, u32)> = Vec::new();
+        for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+            candidates.clear();
+            let alive = reader.alive_bitset();
+            weight
+                .for_each(reader, &mut |doc, score| {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        candidates.push((score, doc));
+                    }
+                })
+                .map_err(err)?;
+            if candidates.is_empty() {
+                continue;
+            }
+            let max_doc = reader.max_doc() as usize;
+            let mut unit_bits: Vec<Vec<u64>> = Vec::with_capacity(unit_weights.len());
+            for w in &unit_weights {
+                let mut bits = vec![0u64; max_doc.div_ceil(64)];
+                w.for_each_no_score(reader, &mut |docs| {
+                    for &d in docs {
+                        bits[d as usize / 64] |= 1 << (d % 64);
+                    }
+                })
+                .map_err(err)?;
+                unit_bits.push(bits);
+            }
+            let has = |bits: &Vec<u64>, d: u32| bits[d as usize / 64] & (1 << (d % 64)) != 0;
+
+            let ff = reader.fast_fields();
             let mut cols = Vec::with_capacity(n_facets);
             let mut wanted: Vec<Vec<u64>> = Vec::with_capacity(n_facets);
             for field in FacetField::ALL {
@@ -755,9 +795,11 @@ impl EmbeddedSearch {
                     .and_then(|c| c.term_ords(doc).next())
                     .unwrap_or(0)
             };
-            for &(score, address) in candidates {
-                let doc = address.doc_id;
-                let mut failing = Vec::new();
+            for &(score, doc) in &candidates {
+                // The facet fields whose condition the document fails: none, one (it counts
+                // for that field only) or more (it counts nowhere).
+                let mut failing = None;
+                let mut failures = 0;
                 for i in 0..n_facets {
                     doc_ords[i].clear();
                     if let Some(col) = &cols[i] {
@@ -765,29 +807,27 @@ impl EmbeddedSearch {
                         doc_ords[i].dedup();
                     }
                     if active[i] && !doc_ords[i].iter().any(|o| wanted[i].contains(o)) {
-                        failing.push(i);
-                        if failing.len() > 1 {
+                        failing = Some(i);
+                        failures += 1;
+                        if failures > 1 {
                             break;
                         }
                     }
                 }
-                match failing.as_slice() {
-                    [] => {
+                match (failures, failing) {
+                    (0, _) => {
                         for i in 0..n_facets {
                             for &ord in &doc_ords[i] {
                                 counts[i][ord as usize] += 1;
                             }
                         }
                         hits.push(Candidate {
-                            address,
+                            address: DocAddress::new(segment_ord as u32, doc),
                             score,
                             words_matched: if units.is_empty() {
                                 0
                             } else {
-                                1 + unit_sets
-                                    .iter()
-                                    .take_while(|set| set.contains(&address))
-                                    .count()
+                                1 + unit_bits.iter().take_while(|b| has(b, doc)).count()
                             },
                             year_start: year_col.first(doc),
                             id_key: first_ord(&id_col, doc),
@@ -795,15 +835,9 @@ impl EmbeddedSearch {
                         });
                     }
                     // Passes every condition but one: counts for that field only.
-                    [i] => {
-                        // Ordinals after the failing field were not read; read them now.
-                        if let Some(col) = &cols[*i] {
-                            doc_ords[*i].clear();
-                            doc_ords[*i].extend(col.term_ords(doc));
-                            doc_ords[*i].dedup();
-                        }
-                        for &ord in &doc_ords[*i] {
-                            counts[*i][ord as usize] += 1;
+                    (1, Some(i)) => {
+                        for &ord in &doc_ords[i] {
+                            counts[i][ord as usize] += 1;
                         }
                     }
                     _ => {}
@@ -843,32 +877,35 @@ impl EmbeddedSearch {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         };
-        match request.sort {
-            SearchSort::Relevance => hits.sort_by(|a, b| {
-                b.words_matched
-                    .cmp(&a.words_matched)
-                    .then_with(|| b.score.total_cmp(&a.score))
-                    .then_with(|| newest(a, b))
-                    .then_with(|| a.id_key.cmp(&b.id_key))
-            }),
-            SearchSort::Newest => {
-                hits.sort_by(|a, b| newest(a, b).then_with(|| a.id_key.cmp(&b.id_key)))
+        let oldest = |a: &Candidate, b: &Candidate| match (a.year_start, b.year_start) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        let order = |a: &Candidate, b: &Candidate| match request.sort {
+            SearchSort::Relevance => b
+                .words_matched
+                .cmp(&a.words_matched)
+                .then_with(|| b.score.total_cmp(&a.score))
+                .then_with(|| newest(a, b))
+                .then_with(|| a.id_key.cmp(&b.id_key)),
+            SearchSort::Newest => newest(a, b).then_with(|| a.id_key.cmp(&b.id_key)),
+            SearchSort::Oldest => oldest(a, b).then_with(|| a.id_key.cmp(&b.id_key)),
+            SearchSort::Title => a
+                .title_key
+                .cmp(&b.title_key)
+                .then_with(|| a.id_key.cmp(&b.id_key)),
+        };
+        // Only the hits up to the end of the requested page need to be in order.
+        let wanted = request.offset.saturating_add(request.limit);
+        if wanted < hits.len() {
+            if wanted > 0 {
+                hits.select_nth_unstable_by(wanted - 1, order);
             }
-            SearchSort::Oldest => hits.sort_by(|a, b| {
-                match (a.year_start, b.year_start) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                }
-                .then_with(|| a.id_key.cmp(&b.id_key))
-            }),
-            SearchSort::Title => hits.sort_by(|a, b| {
-                a.title_key
-                    .cmp(&b.title_key)
-                    .then_with(|| a.id_key.cmp(&b.id_key))
-            }),
+            hits.truncate(wanted);
         }
+        hits.sort_by(order);
 
         let matched: HashSet<&str> = units.iter().flat_map(Unit::terms).collect();
         let mark = |text: &str| {
