@@ -117,11 +117,18 @@ struct Generation {
 
 /// What a search's pass over a segment's candidates reads for every document, taken out of
 /// the fast-field columns once per segment: reading compressed columns document by document
-/// was most of a search's time at 100,000 records.
+/// was most of a search's time at 100,000 records. Facet values are numbered across fields
+/// (a field's base plus the value's term ordinal), so counting them is one scan.
 struct SegmentColumns {
-    /// Per facet field (in `FacetField::ALL` order): a document's term ordinals are
-    /// `ords[starts[doc]..starts[doc + 1]]`, without repeats.
-    facets: Vec<(Vec<u32>, Vec<u32>)>,
+    /// A document's facet values, field by field, without repeats:
+    /// `values[starts[doc]..starts[doc + 1]]`.
+    starts: Vec<u32>,
+    values: Vec<u32>,
+    /// Per facet field (in `FacetField::ALL` order) the number of its first value, and the
+    /// number of values in all fields at the end.
+    bases: Vec<u32>,
+    /// The field of each value number.
+    field_of: Vec<u8>,
     year_start: Vec<Option<i64>>,
     id_key: Vec<u64>,
     title_key: Vec<u64>,
@@ -131,25 +138,33 @@ impl SegmentColumns {
     fn read(reader: &tantivy::SegmentReader) -> Result<SegmentColumns, SearchError> {
         let ff = reader.fast_fields();
         let max_doc = reader.max_doc();
-        let mut facets = Vec::with_capacity(FacetField::ALL.len());
-        for field in FacetField::ALL {
-            let mut starts = Vec::with_capacity(max_doc as usize + 1);
-            let mut ords = Vec::new();
-            starts.push(0);
-            if let Some(col) = ff.str(field.attribute()).map_err(err)? {
-                for doc in 0..max_doc {
-                    let from = ords.len();
-                    for ord in col.term_ords(doc) {
-                        if !ords[from..].contains(&(ord as u32)) {
-                            ords.push(ord as u32);
-                        }
+        let cols = FacetField::ALL
+            .iter()
+            .map(|f| ff.str(f.attribute()).map_err(err))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut bases = Vec::with_capacity(cols.len() + 1);
+        let mut field_of = Vec::new();
+        for (i, col) in cols.iter().enumerate() {
+            bases.push(field_of.len() as u32);
+            let n = col.as_ref().map_or(0, |c| c.num_terms());
+            field_of.extend(std::iter::repeat_n(i as u8, n));
+        }
+        bases.push(field_of.len() as u32);
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut values = Vec::new();
+        starts.push(0);
+        for doc in 0..max_doc {
+            for (i, col) in cols.iter().enumerate() {
+                let Some(col) = col else { continue };
+                let from = values.len();
+                for ord in col.term_ords(doc) {
+                    let value = bases[i] + ord as u32;
+                    if !values[from..].contains(&value) {
+                        values.push(value);
                     }
-                    starts.push(ords.len() as u32);
                 }
-            } else {
-                starts.resize(max_doc as usize + 1, 0);
             }
-            facets.push((starts, ords));
+            starts.push(values.len() as u32);
         }
         let first_ords = |name: &str| -> Result<Vec<u64>, SearchError> {
             let col = ff.str(name).map_err(err)?;
@@ -163,16 +178,18 @@ impl SegmentColumns {
         };
         let year = ff.i64("year_start").map_err(err)?;
         Ok(SegmentColumns {
-            facets,
+            starts,
+            values,
+            bases,
+            field_of,
             year_start: (0..max_doc).map(|doc| year.first(doc)).collect(),
             id_key: first_ords("id")?,
             title_key: first_ords("title_sort")?,
         })
     }
 
-    fn ords(&self, facet: usize, doc: u32) -> &[u32] {
-        let (starts, ords) = &self.facets[facet];
-        &ords[starts[doc as usize] as usize..starts[doc as usize + 1] as usize]
+    fn values(&self, doc: u32) -> &[u32] {
+        &self.values[self.starts[doc as usize] as usize..self.starts[doc as usize + 1] as usize]
     }
 }
 
@@ -883,35 +900,34 @@ impl EmbeddedSearch {
                 cols.push(col);
                 wanted.push(ords);
             }
-            let mut counts: Vec<Vec<u32>> = cols
-                .iter()
-                .map(|c| vec![0; c.as_ref().map_or(0, |c| c.num_terms())])
-                .collect();
+            // Selected values as value numbers, and the fields with a selection as bits.
+            let mut wanted_values = vec![false; columns.field_of.len()];
+            for (i, ords) in wanted.iter().enumerate() {
+                for &ord in ords {
+                    wanted_values[(columns.bases[i] + ord as u32) as usize] = true;
+                }
+            }
+            let active_fields: u32 = (0..n_facets)
+                .filter(|&i| active[i])
+                .fold(0, |bits, i| bits | 1 << i);
+            let mut counts = vec![0u32; columns.field_of.len()];
             for &(score, doc) in &candidates {
-                // The facet fields whose condition the document fails: none, one (it counts
-                // for that field only) or more (it counts nowhere).
-                let mut failing = None;
-                let mut failures = 0;
-                for i in 0..n_facets {
-                    if active[i]
-                        && !columns
-                            .ords(i, doc)
-                            .iter()
-                            .any(|o| wanted[i].contains(&u64::from(*o)))
-                    {
-                        failing = Some(i);
-                        failures += 1;
-                        if failures > 1 {
-                            break;
+                let values = columns.values(doc);
+                let mut passed = 0u32;
+                if active_fields != 0 {
+                    for &v in values {
+                        if wanted_values[v as usize] {
+                            passed |= 1 << columns.field_of[v as usize];
                         }
                     }
                 }
-                match (failures, failing) {
-                    (0, _) => {
-                        for (i, count) in counts.iter_mut().enumerate() {
-                            for &ord in columns.ords(i, doc) {
-                                count[ord as usize] += 1;
-                            }
+                // The fields whose condition the document fails: none (it is a hit and counts
+                // everywhere), one (it counts for that field only) or more (nowhere).
+                let failing = active_fields & !passed;
+                match failing.count_ones() {
+                    0 => {
+                        for &v in values {
+                            counts[v as usize] += 1;
                         }
                         hits.push(Candidate {
                             address: DocAddress::new(segment_ord as u32, doc),
@@ -926,10 +942,12 @@ impl EmbeddedSearch {
                             title_key: columns.title_key[doc as usize],
                         });
                     }
-                    // Passes every condition but one: counts for that field only.
-                    (1, Some(i)) => {
-                        for &ord in columns.ords(i, doc) {
-                            counts[i][ord as usize] += 1;
+                    1 => {
+                        let field = failing.trailing_zeros() as u8;
+                        for &v in values {
+                            if columns.field_of[v as usize] == field {
+                                counts[v as usize] += 1;
+                            }
                         }
                     }
                     _ => {}
@@ -938,7 +956,9 @@ impl EmbeddedSearch {
             let mut buf = String::new();
             for (i, col) in cols.iter().enumerate() {
                 let Some(col) = col else { continue };
-                for (ord, &n) in counts[i].iter().enumerate() {
+                let field_counts =
+                    &counts[columns.bases[i] as usize..columns.bases[i + 1] as usize];
+                for (ord, &n) in field_counts.iter().enumerate() {
                     if n > 0 {
                         buf.clear();
                         if col.ord_to_str(ord as u64, &mut buf).map_err(err)? {
