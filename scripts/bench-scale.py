@@ -121,6 +121,8 @@ class Server:
                 "--seed-dir", seed_dir]
         if widgets:
             args += ["--widgets-dir", widgets]
+        self.env = env
+        self.tipx = tipx
         self.log = open(os.path.join(tmp, f"server-{name}.log"), "w")
         self.started = time.monotonic()
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log, env=env)
@@ -158,6 +160,13 @@ class Server:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+    def reindex_seconds(self):
+        """`tipx reindex` on the stopped server's data folder and backend: seconds."""
+        t = time.monotonic()
+        subprocess.run([self.tipx, "reindex", "--data-dir", self.data], env=self.env, check=True,
+                       capture_output=True)
+        return time.monotonic() - t
 
 
 def du_mb(path):
@@ -276,6 +285,18 @@ def check_widgets(widgets_dir, budget_file):
     return 0
 
 
+def criterion_medians(root, group):
+    """Median times (ms) of a criterion group's benchmarks, by function name; {} when absent."""
+    out = {}
+    for dirpath, _, files in os.walk(root or ""):
+        if "benchmark.json" in files and os.path.basename(dirpath) == "new":
+            meta = json.load(open(os.path.join(dirpath, "benchmark.json")))
+            if meta.get("group_id") == group:
+                est = json.load(open(os.path.join(dirpath, "estimates.json")))
+                out[meta["function_id"]] = est["median"]["point_estimate"] / 1e6
+    return out
+
+
 def progress(message):
     print(f"  .. {message}", file=sys.stderr, flush=True)
 
@@ -292,6 +313,8 @@ def main():
     p.add_argument("--meili-url", default=os.environ.get("MEILI_URL"))
     p.add_argument("--widgets-dir", default="widgets/dist")
     p.add_argument("--out", default="docs/benchmarks.md")
+    p.add_argument("--criterion", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "criterion"),
+                   help="criterion's results folder, for the engine-alone rows (cargo bench -p tipx-api --bench search)")
     p.add_argument("--tiny", action="store_true", help="300 records, 1-second runs, 1 client: checks the command works")
     p.add_argument("--check-widgets", metavar="FILE",
                    help="only compare the search widget's first load (gzip) with the KB recorded in FILE; "
@@ -345,6 +368,7 @@ def main():
             loads = {}
             rss = {}
             disk = {}
+            reindex = {}
             backends = [("tipx embedded", None)] + ([("tipx on Meilisearch", meili)] if meili else [])
             direct_index = None
             for name, backend in backends:
@@ -399,15 +423,19 @@ def main():
                             for c in clients:
                                 results[(label, "Meilisearch alone", c)] = wrk(backend.url + "/multi-search", c, args.duration, tmp, body, backend.key)
                         backend.call("DELETE", f"/indexes/{direct_index}")
-                        backend.call("DELETE", f"/indexes/{index}")
                 finally:
                     server.stop()
+                progress(f"{name}: tipx reindex")
+                reindex[name] = server.reindex_seconds()
+                if backend:
+                    backend.call("DELETE", f"/indexes/{index}")
             columns = [name for name, _ in backends] + (["Meilisearch alone"] if meili else [])
             say()
             say("| | " + " | ".join(columns) + " |")
             say("|---|" + "---|" * len(columns))
             say("| listening after start (s) | " + " | ".join(fmt(loads.get(c, (None, None))[0]) for c in columns) + " |")
             say("| all records searchable after start (s) | " + " | ".join(fmt(loads.get(c, (None, None))[1]) for c in columns) + " |")
+            say("| full reindex from the store, `tipx reindex` (s) | " + " | ".join(fmt(reindex.get(c)) for c in columns) + " |")
             labels = list(SEARCHES) + ["country profile", "record by id"]
             for label in labels:
                 for c in clients:
@@ -420,6 +448,19 @@ def main():
             say("| data folder on disk (MB) | " + " | ".join(fmt(disk.get(c), 0) for c in columns) + " |")
             if "tipx on Meilisearch (Meilisearch index)" in disk:
                 say(f"| Meilisearch index, raw documents (MB) | | {fmt(disk['tipx on Meilisearch (Meilisearch index)'], 0)} | |")
+            engine = criterion_medians(args.criterion, f"engine {total} records")
+            if engine:
+                say()
+                say(f"The embedded engine alone (criterion, in process: `cargo bench -p tipx-api --bench search`, "
+                    f"same corpus and searches) against the same search through HTTP and GraphQL (1 client, p50):")
+                say()
+                say("| search | engine alone (ms) | tipx embedded over HTTP + GraphQL (ms) | HTTP + GraphQL add |")
+                say("|---|---|---|---|")
+                for label in SEARCHES:
+                    alone = engine.get(label)
+                    http_p50 = (results.get((label, "tipx embedded", 1)) or (None,))[0]
+                    added = f"{100 * (http_p50 / alone - 1):.0f}%" if alone and http_p50 else "n/a"
+                    say(f"| {label} | {fmt(alone, 2)} | {fmt(http_p50, 2)} | {added} |")
             if "floor" in results:
                 (g, r) = results["floor"]
                 say()

@@ -26,6 +26,9 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 cargo build --release --locked -p tipx-api
+# The embedded engine alone, in process, on the same corpora and searches (criterion); the
+# table below sets it beside the same searches over HTTP and GraphQL.
+BENCH_SIZES="${SIZES:-10000,100000}" cargo bench --locked -p tipx-api --bench search
 python3 scripts/bench-scale.py --tipx "${CARGO_TARGET_DIR:-target}/release/tipx" --sizes "${SIZES:-10000,100000}" \
   --duration "${DURATION%s}" --out docs/benchmarks.md
 
@@ -49,7 +52,8 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+# It answers at once and indexes in the background: wait until search has caught up.
+for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/health" 2>/dev/null | grep -q '"caught_up":true' && break; sleep 0.1; done
 backend=$(curl -fs "http://127.0.0.1:$port/health" | python3 -c 'import sys,json; h=json.load(sys.stdin)["search"]; print(h["backend"], h["documents"], "documents")')
 echo "tipx $("${CARGO_TARGET_DIR:-target}/release/tipx" --version) on 127.0.0.1:$port, search: $backend"
 echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per query, $(nproc) cores"

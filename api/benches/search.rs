@@ -1,48 +1,38 @@
-//! Search latency of the embedded backend, on the seed corpus and on the seed replicated to
-//! about 22,000 documents. Run: `cargo bench -p tipx-api --bench search`.
+//! The embedded search engine alone, in process: the same three searches that
+//! `scripts/bench-scale.py` sends over HTTP and GraphQL, on the real seed plus synthetic
+//! records from `tipx gen`'s generator (seed 42), so the two can be set side by side
+//! (`bash scripts/bench.sh` does, in docs/benchmarks.md).
+//!
+//!   cargo bench -p tipx-api --bench search                      # 100,000 synthetic records
+//!   BENCH_SIZES=10000,100000 cargo bench -p tipx-api --bench search
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
 use tipx_api::search::EmbeddedSearch;
 use tipx_schema::search::*;
 
-fn corpus(copies: usize) -> Vec<SearchDoc> {
-    let files: Vec<(String, String)> = tipx_schema::seed::SEED_FILES
+/// The real seed's records and `synthetic` generated ones, as search documents.
+fn corpus(synthetic: usize) -> Vec<SearchDoc> {
+    let seed = tipx_api::seed::SeedFiles::load(None)
+        .expect("the built-in seed")
+        .parse()
+        .expect("a valid seed");
+    let generated = tipx_api::synthetic::synthetic_records(&seed, synthetic, 42);
+    seed.records
         .iter()
-        .map(|name| {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../seed")
-                .join(name);
-            (
-                name.to_string(),
-                std::fs::read_to_string(path).expect("seed file"),
-            )
-        })
-        .collect();
-    let seed = tipx_schema::seed::parse_seed(&files).expect("valid seed");
-    let base: Vec<SearchDoc> = seed
-        .records
-        .iter()
+        .chain(&generated)
         .map(|r| SearchDoc::from_record(r, &seed.countries))
-        .collect();
-    (0..copies)
-        .flat_map(|i| {
-            base.iter().map(move |d| SearchDoc {
-                id: if i == 0 {
-                    d.id.clone()
-                } else {
-                    format!("{}-{i}", d.id)
-                },
-                ..d.clone()
-            })
-        })
         .collect()
 }
 
-fn request(query: &str, filter: SearchFilter) -> SearchRequest {
+fn request(query: &str, facets: Vec<(FacetField, Vec<String>)>) -> SearchRequest {
     SearchRequest {
         query: query.into(),
-        filter,
+        filter: SearchFilter {
+            facets,
+            year_from: None,
+            year_to: None,
+        },
         sort: SearchSort::Relevance,
         offset: 0,
         limit: 20,
@@ -55,33 +45,38 @@ fn bench(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    for copies in [1, 100] {
+    let sizes = std::env::var("BENCH_SIZES").unwrap_or_else(|_| "100000".into());
+    for size in sizes
+        .split(',')
+        .filter_map(|s| s.trim().parse::<usize>().ok())
+    {
         let dir = tempfile::tempdir().unwrap();
         let backend = EmbeddedSearch::open(dir.path()).unwrap();
-        let docs = corpus(copies);
+        let docs = corpus(size);
         let n = docs.len();
         rt.block_on(backend.rebuild(docs, &|_| {})).unwrap();
-        let asia = SearchFilter {
-            facets: vec![(FacetField::Regions, vec!["142".into()])],
-            year_from: Some(2000),
-            year_to: None,
-        };
+        // The names and requests of scripts/bench-scale.py's SEARCHES.
         let cases = [
-            ("text+filter+facets", request("forced labour fishing", asia)),
             (
-                "typo",
-                request("traficking victms", SearchFilter::default()),
+                "search: words + 2 filters + all facets + highlights",
+                request(
+                    "forced labour",
+                    vec![
+                        (FacetField::Regions, vec!["142".into()]),
+                        (FacetField::Forms, vec!["FORCED_LABOUR".into()]),
+                    ],
+                ),
             ),
-            (
-                "empty query, facets only",
-                request("", SearchFilter::default()),
-            ),
+            ("search: a typo", request("traficking victms", vec![])),
+            ("search: empty query, all facets", request("", vec![])),
         ];
+        let mut group = c.benchmark_group(format!("engine {n} records"));
         for (name, req) in cases {
-            c.bench_function(&format!("embedded/{n} docs/{name}"), |b| {
+            group.bench_function(name, |b| {
                 b.iter(|| rt.block_on(backend.search(&req)).unwrap())
             });
         }
+        group.finish();
     }
 }
 
