@@ -478,3 +478,24 @@ async fn the_server_answers_at_once_and_fills_the_index_in_the_background() {
         "the first answer came before the index was full"
     );
 }
+
+#[tokio::test]
+async fn a_search_that_asks_for_no_facets_finds_the_same_hits() {
+    let app = spawn_app().await;
+    let with = search(&app, "labour", json!({ "regions": ["142"] })).await;
+    let without = app
+        .data(
+            r#"query($q: String!, $f: SearchFilterInput) {
+                search(query: $q, filter: $f, first: 5) {
+                  totalHits
+                  hits { record { ... on Law { recordId } ... on Practice { recordId } ... on Case { recordId } } }
+                }
+              }"#,
+            json!({ "q": "labour", "f": { "regions": ["142"] } }),
+        )
+        .await["search"]
+        .clone();
+    assert!(with["totalHits"].as_u64().unwrap() > 0);
+    assert_eq!(without["totalHits"], with["totalHits"]);
+    assert_eq!(hit_ids(&without), hit_ids(&with));
+}

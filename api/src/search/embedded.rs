@@ -851,6 +851,7 @@ impl EmbeddedSearch {
             .map(|f| !request.filter.selected(*f).is_empty())
             .collect();
         let single_segment = searcher.segment_readers().len() == 1;
+        let count_facets = !request.facets.is_empty();
         let mut hits: Vec<Candidate> = Vec::new();
         let mut facet_counts: Vec<HashMap<String, u64>> = vec![HashMap::new(); n_facets];
         let mut candidates: Vec<(f32, u32)> = Vec::new();
@@ -926,8 +927,10 @@ impl EmbeddedSearch {
                 let failing = active_fields & !passed;
                 match failing.count_ones() {
                     0 => {
-                        for &v in values {
-                            counts[v as usize] += 1;
+                        if count_facets {
+                            for &v in values {
+                                counts[v as usize] += 1;
+                            }
                         }
                         hits.push(Candidate {
                             address: DocAddress::new(segment_ord as u32, doc),
@@ -942,7 +945,7 @@ impl EmbeddedSearch {
                             title_key: columns.title_key[doc as usize],
                         });
                     }
-                    1 => {
+                    1 if count_facets => {
                         let field = failing.trailing_zeros() as u8;
                         for &v in values {
                             if columns.field_of[v as usize] == field {

@@ -190,7 +190,12 @@ pub(crate) async fn run_search(
         sort,
         offset,
         limit,
-        facets: FacetField::ALL.to_vec(),
+        // Facets are counted only when the query asks for them.
+        facets: if ctx.look_ahead().field("facets").exists() {
+            FacetField::ALL.to_vec()
+        } else {
+            Vec::new()
+        },
     };
     let response = backend.search(&request).await.map_err(|e| {
         tracing::error!(error.cause = %e, backend = backend.name(), "search failed");
