@@ -245,15 +245,7 @@ async fn every_error_carries_a_code_and_an_unknown_id_is_not_found() {
 #[tokio::test]
 async fn health_reports_the_store_and_cors_lets_any_origin_read() {
     let app = spawn_app().await;
-    let body: Value = app
-        .client
-        .get(app.url("/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = app.health().await;
     assert_eq!(body["status"], "ok");
     assert_eq!(body["store"]["backend"], "sqlite");
 

@@ -220,15 +220,7 @@ async fn a_retracted_record_leaves_search_and_lookups() {
         .gql(r#"{ practice(id: "PR01") { title } }"#, json!({}))
         .await;
     assert_eq!(error_codes(&answer), ["NOT_FOUND"]);
-    let health: Value = app
-        .client
-        .get(app.url("/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health = app.health().await;
     assert_eq!(health["search"]["backend"], "embedded");
     assert_eq!(health["search"]["outbox"]["pending"], 0);
 }
@@ -352,15 +344,7 @@ async fn the_server_searches_through_meilisearch_when_it_is_configured() {
         s.search.meili_index = uid.clone();
     })
     .await;
-    let health: Value = app
-        .client
-        .get(app.url("/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health = app.health().await;
     assert_eq!(health["search"]["backend"], "meilisearch");
     assert_eq!(
         health["search"]["documents"].as_u64().unwrap() as usize,
