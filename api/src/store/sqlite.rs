@@ -199,6 +199,9 @@ impl Inner {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )
         .map_err(sql_err)?;
+        // Writes repeat a few dozen statements (thousands of times in an import): keep them
+        // all prepared.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
 
@@ -343,7 +346,8 @@ fn filter_sql(filter: &RecordFilter, sql: &mut String, args: &mut Vec<SqlValue>)
 }
 
 fn enqueue(tx: &Transaction<'_>, id: &str) -> StoreResult<()> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO outbox (record_id, created_at) VALUES (?, ?)",
         params![
             id,
@@ -363,7 +367,8 @@ fn write_record(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreRes
         Some((start, end)) => (Some(start), end),
         None => (None, None),
     };
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO records (id, kind, status, year_start, year_end, is_global, origin, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (id) DO UPDATE SET kind = ?2, status = ?3, year_start = ?4, year_end = ?5,
@@ -380,12 +385,11 @@ fn write_record(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreRes
         ],
     )
     .map_err(sql_err)?;
-    tx.execute("DELETE FROM record_countries WHERE record_id = ?", [id])
-        .map_err(sql_err)?;
-    tx.execute("DELETE FROM record_facets WHERE record_id = ?", [id])
-        .map_err(sql_err)?;
+    exec(tx, "DELETE FROM record_countries WHERE record_id = ?", [id]).map_err(sql_err)?;
+    exec(tx, "DELETE FROM record_facets WHERE record_id = ?", [id]).map_err(sql_err)?;
     for country in record.countries() {
-        tx.execute(
+        exec(
+            tx,
             "INSERT OR IGNORE INTO record_countries (record_id, country) VALUES (?, ?)",
             [id, country.as_str()],
         )
@@ -402,7 +406,8 @@ fn write_record(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreRes
         .chain(f.sdg_targets.iter().map(|v| ("sdg", v.code())))
         .collect();
     for (facet, value) in values {
-        tx.execute(
+        exec(
+            tx,
             "INSERT OR IGNORE INTO record_facets (record_id, facet, value) VALUES (?, ?, ?)",
             [id, facet, value],
         )
@@ -416,14 +421,16 @@ fn replace_reference(tx: &Transaction<'_>, seed: &SeedData) -> StoreResult<()> {
     tx.execute_batch("DELETE FROM regions; DELETE FROM countries; DELETE FROM instruments; DELETE FROM ratifications;")
         .map_err(sql_err)?;
     for r in &seed.regions {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO regions (code, body) VALUES (?, ?)",
             params![r.code.as_str(), to_json(r)?],
         )
         .map_err(sql_err)?;
     }
     for c in &seed.countries {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO countries (code, alpha3, name, region, sub_region, intermediate_region, body)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
             params![
@@ -439,14 +446,16 @@ fn replace_reference(tx: &Transaction<'_>, seed: &SeedData) -> StoreResult<()> {
         .map_err(sql_err)?;
     }
     for (position, i) in seed.instruments.iter().enumerate() {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO instruments (id, position, body) VALUES (?, ?, ?)",
             params![i.id, position as i64, to_json(i)?],
         )
         .map_err(sql_err)?;
     }
     for r in &seed.ratifications {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO ratifications (instrument, country, body) VALUES (?, ?, ?)",
             params![r.instrument, r.country.as_str(), to_json(r)?],
         )
@@ -455,10 +464,16 @@ fn replace_reference(tx: &Transaction<'_>, seed: &SeedData) -> StoreResult<()> {
     Ok(())
 }
 
+/// Runs a statement through the connection's cache of prepared statements.
+fn exec<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
 /// The latest stored version of a record: its catalogue row or its revision, whichever is newer.
 fn stored_version(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<i32>> {
     let catalogue: Option<String> = tx
-        .query_row("SELECT body FROM records WHERE id = ?", [id], |r| r.get(0))
+        .prepare_cached("SELECT body FROM records WHERE id = ?")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)))
         .optional()
         .map_err(sql_err)?;
     let catalogue = match catalogue {
@@ -466,9 +481,8 @@ fn stored_version(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<i32>> {
         None => None,
     };
     let revision: Option<i32> = tx
-        .query_row("SELECT version FROM revisions WHERE id = ?", [id], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT version FROM revisions WHERE id = ?")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)))
         .optional()
         .map_err(sql_err)?;
     Ok(catalogue.max(revision))
@@ -477,7 +491,8 @@ fn stored_version(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<i32>> {
 /// Writes a revision row and its countries (replacing what was there).
 fn write_revision(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreResult<()> {
     let id = record.id().as_str();
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO revisions (id, kind, status, version, updated_at, origin, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET kind = ?2, status = ?3, version = ?4, updated_at = ?5,
@@ -496,10 +511,15 @@ fn write_revision(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreR
         ],
     )
     .map_err(sql_err)?;
-    tx.execute("DELETE FROM revision_countries WHERE record_id = ?", [id])
-        .map_err(sql_err)?;
+    exec(
+        tx,
+        "DELETE FROM revision_countries WHERE record_id = ?",
+        [id],
+    )
+    .map_err(sql_err)?;
     for country in record.countries() {
-        tx.execute(
+        exec(
+            tx,
             "INSERT OR IGNORE INTO revision_countries (record_id, country) VALUES (?, ?)",
             [id, country.as_str()],
         )
@@ -531,10 +551,10 @@ fn apply_writes(tx: &Transaction<'_>, writes: &[RecordWrite]) -> StoreResult<()>
             Slot::Revision => write_revision(tx, &write.record, write.origin.code())?,
         }
         if write.clear_revision {
-            tx.execute("DELETE FROM revisions WHERE id = ?", [id])
-                .map_err(sql_err)?;
+            exec(tx, "DELETE FROM revisions WHERE id = ?", [id]).map_err(sql_err)?;
         }
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO record_history (record_id, version, body) VALUES (?, ?, ?)",
             params![id, write.history.version, to_json(&write.history)?],
         )
@@ -903,8 +923,7 @@ impl Outbox for SqliteStore {
                     "DELETE FROM outbox WHERE seq IN ({})",
                     placeholders(chunk.len())
                 );
-                tx.execute(&sql, params_from_iter(chunk.iter().copied()))
-                    .map_err(sql_err)?;
+                exec(&tx, &sql, params_from_iter(chunk.iter().copied())).map_err(sql_err)?;
             }
             tx.commit().map_err(sql_err)
         })
@@ -1022,7 +1041,8 @@ impl SqliteStore {
             };
             let mut new_hash = None;
             change(&mut key, &mut new_hash);
-            tx.execute(
+            exec(
+                &tx,
                 "UPDATE api_keys SET body = ?, secret_hash = COALESCE(?, secret_hash) WHERE id = ?",
                 params![to_json(&key)?, new_hash, id],
             )
@@ -1054,7 +1074,8 @@ impl Bookkeeping for SqliteStore {
                 .optional()
                 .map_err(sql_err)?;
             let next = current.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
-            tx.execute(
+            exec(
+            &tx,
                 "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
                 params![key, next.to_string()],
             )
