@@ -57,16 +57,18 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
-    /// The server's `/health` answer.
-    pub async fn health(&self) -> Value {
+    /// GETs a path of the server.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
-            .get(self.url("/health"))
+            .get(self.url(path))
             .send()
             .await
             .expect("request sent")
-            .json()
-            .await
-            .expect("JSON answer")
+    }
+
+    /// The server's `/health` answer.
+    pub async fn health(&self) -> Value {
+        self.get("/health").await.json().await.expect("JSON answer")
     }
 
     /// Waits until `/health` says search has caught up with the store (the server answers
@@ -113,11 +115,8 @@ impl TestApp {
     /// The server's store call counters, from /metrics.
     pub async fn store_calls(&self) -> HashMap<String, u64> {
         let text = self
-            .client
-            .get(self.url("/metrics"))
-            .send()
+            .get("/metrics")
             .await
-            .expect("metrics")
             .text()
             .await
             .expect("metrics text");

@@ -50,11 +50,7 @@ async fn app_with_widgets() -> (TestApp, tempfile::TempDir) {
 
 /// GETs a path of the server.
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .send()
-        .await
-        .expect("request sent")
+    app.get(path).await
 }
 
 fn sri(bytes: &[u8]) -> String {
