@@ -7,6 +7,12 @@
 # wrk, and playwright-core from npm (no browser download). It ends with the widget size check and
 # a smoke run of the benchmark command on a tiny dataset.
 #
+# PostgreSQL: the store contract and the integration tests run on SQLite and, a second time, on
+# PostgreSQL. This script starts a throw-away PostgreSQL server on loopback for the run
+# (scripts/pg-throwaway.sh: Debian's postgresql package, installed with apt when missing; initdb and
+# pg_ctl on a temporary folder) and removes it at the end. Set TIPX_TEST_DATABASE_URL to use a
+# running server instead (each test creates a database of its own on it).
+#
 # Meilisearch: set MEILI_URL (and MEILI_KEY) to test against a running server, or put a
 # `meilisearch` binary on PATH (or set MEILI_BIN) and this script starts one on loopback with a
 # throw-away database. Without either, the Meilisearch half is reported as not run. A Meilisearch
@@ -76,7 +82,9 @@ meili_pid=""
 meili_dir=""
 tipx_pid=""
 tipx_dir=""
+pg_dir=""
 cleanup() {
+  if [ -n "$pg_dir" ]; then bash scripts/pg-throwaway.sh stop "$pg_dir"; fi
   if [ -n "$meili_pid" ]; then kill "$meili_pid" 2>/dev/null || true; wait "$meili_pid" 2>/dev/null || true; fi
   if [ -n "$meili_dir" ]; then rm -rf "$meili_dir"; fi
   if [ -n "$tipx_pid" ]; then kill "$tipx_pid" 2>/dev/null || true; wait "$tipx_pid" 2>/dev/null || true; fi
@@ -114,8 +122,20 @@ else
   fi
 fi
 
-step "unit and integration tests"
+step "PostgreSQL for the store's second half (throw-away server from Debian's postgresql package)"
+if [ -n "${TIPX_TEST_DATABASE_URL:-}" ]; then
+  echo "PostgreSQL: using the server at TIPX_TEST_DATABASE_URL"
+else
+  eval "$(bash scripts/pg-throwaway.sh)"
+  pg_dir="$TIPX_PG_DIR"
+fi
+export TIPX_TEST_DATABASE_URL
+
+step "unit and integration tests (store contract on SQLite and PostgreSQL; servers on SQLite)"
 cargo test --locked --workspace
+
+step "integration tests again, every server on PostgreSQL (TIPX_TEST_STORE=postgres)"
+TIPX_TEST_STORE=postgres cargo test --locked -p tipx-tests
 
 step "widget component tests (wasm-bindgen-test in headless Chromium, against a running tipx)"
 tipx_dir=$(mktemp -d)

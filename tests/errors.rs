@@ -247,7 +247,12 @@ async fn health_reports_the_store_and_cors_lets_any_origin_read() {
     let app = spawn_app().await;
     let body = app.health().await;
     assert_eq!(body["status"], "ok");
-    assert_eq!(body["store"]["backend"], "sqlite");
+    let expected = if crate::helpers::on_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(body["store"]["backend"], expected);
 
     let response = app
         .client

@@ -7,28 +7,105 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use tipx_api::config::Settings;
+use tipx_api::config::{Secret, Settings};
 use tipx_api::startup::Application;
+use tipx_api::store::{PgStore, SqliteStore};
 use tipx_schema::core::{Action, Actor};
 use tipx_schema::ids::RecordId;
 use tipx_schema::store::{SeedData, Store};
 
-/// A running server with its own data folder (deleted when dropped).
+/// A running server with its own data folder (deleted when dropped) and, when the tests run
+/// on PostgreSQL, its own database.
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub data_dir: TempDir,
+    pub database_url: Option<String>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for TestApp {
+    /// Stops the server and its background tasks, closing its connections.
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// Whether the integration tests' servers run on PostgreSQL (`TIPX_TEST_STORE=postgres`, with
+/// `TIPX_TEST_DATABASE_URL` naming a server) instead of SQLite.
+pub fn on_postgres() -> bool {
+    match std::env::var("TIPX_TEST_STORE").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("TIPX_TEST_STORE={other}: use sqlite or postgres"),
+    }
+}
+
+/// A new, empty database on the test PostgreSQL server (`TIPX_TEST_DATABASE_URL`), or `None`,
+/// said plainly, when none is set.
+pub async fn fresh_database(test: &str) -> Option<String> {
+    let Ok(base) = std::env::var("TIPX_TEST_DATABASE_URL") else {
+        eprintln!(
+            "NOTE: the PostgreSQL half did not run ({test}): TIPX_TEST_DATABASE_URL is not set"
+        );
+        return None;
+    };
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "tipx_t_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("TIPX_TEST_DATABASE_URL={base} is set but PostgreSQL does not answer: {e}")
+        });
+    let conn = tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("test database created");
+    drop(client);
+    let _ = conn.await;
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("a database URL ends in /database");
+    Some(format!("{prefix}/{name}"))
+}
+
+/// The database for a test server: a fresh PostgreSQL one when the tests run on PostgreSQL.
+async fn test_database() -> Option<String> {
+    if !on_postgres() {
+        return None;
+    }
+    Some(
+        fresh_database("integration")
+            .await
+            .expect("TIPX_TEST_STORE=postgres needs TIPX_TEST_DATABASE_URL"),
+    )
 }
 
 /// Starts the server on port 0 with a fresh data folder and the built-in seed.
 pub async fn spawn_app() -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    spawn_app_in(data_dir).await
+    spawn_app_with(data_dir, |_| {}).await
 }
 
-/// Starts the server on an existing data folder.
-pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
-    spawn_app_with(data_dir, |_| {}).await
+/// Starts a new server on a stopped one's data folder and database.
+pub async fn spawn_app_again(mut app: TestApp) -> TestApp {
+    app.stop().await;
+    let data_dir = std::mem::replace(&mut app.data_dir, tempfile::tempdir().expect("temp dir"));
+    let app = start(data_dir, app.database_url.clone(), |_| {}).await;
+    app.wait_until_indexed().await;
+    app
 }
 
 /// Starts the server with test settings changed by `adjust`, once search has caught up.
@@ -40,19 +117,66 @@ pub async fn spawn_app_with(data_dir: TempDir, adjust: impl FnOnce(&mut Settings
 
 /// Starts the server and returns as soon as it listens, the index perhaps still filling.
 pub async fn spawn_app_listening(data_dir: TempDir, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    start(data_dir, test_database().await, adjust).await
+}
+
+async fn start(
+    data_dir: TempDir,
+    database_url: Option<String>,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = Settings::for_tests(data_dir.path());
+    settings.storage.database_url = database_url.clone().map(Secret);
+    settings.storage.database_pool_size = 4;
     adjust(&mut settings);
     let app = Application::build(settings).await.expect("server builds");
     let addr = app.addr();
-    tokio::spawn(app.run());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
     TestApp {
         addr,
         client: reqwest::Client::new(),
         data_dir,
+        database_url,
+        stop: Some(stop),
+        server: Some(server),
     }
 }
 
 impl TestApp {
+    /// Stops the server as Ctrl-C would: requests in flight finish, the node leaves.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+
+    /// The app's store, opened beside it (SQLite in its data folder, or its PostgreSQL database).
+    pub async fn store(&self) -> Box<dyn Store> {
+        match &self.database_url {
+            Some(url) => Box::new(PgStore::connect(url, 2).await.expect("store opens")),
+            None => Box::new(SqliteStore::open(self.data_dir.path()).expect("store opens")),
+        }
+    }
+
+    /// A `tipx` command on the app's store (its data folder, and its database if any).
+    pub fn command(&self, bin: &Path) -> std::process::Command {
+        let mut command = std::process::Command::new(bin);
+        command
+            .env("TIPX__STORAGE__DATA_DIR", self.data_dir.path())
+            .env(
+                "TIPX__STORAGE__DATABASE_URL",
+                self.database_url.as_deref().unwrap_or(""),
+            )
+            .env("TIPX__LOG__FILTER", "warn");
+        command
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

@@ -432,8 +432,7 @@ async fn restarting_on_the_same_data_keeps_records_and_their_versions() {
             json!({}),
         )
         .await;
-    let crate::helpers::TestApp { data_dir, .. } = app;
-    let again = crate::helpers::spawn_app_in(data_dir).await;
+    let again = crate::helpers::spawn_app_again(app).await;
     let after = again
         .data(
             r#"{ law(id: "LW001") { createdAt version } laws { totalCount } }"#,

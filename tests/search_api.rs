@@ -198,8 +198,8 @@ async fn a_retracted_record_leaves_search_and_lookups() {
     let before = search(&app, "", json!({ "kinds": ["PRACTICE"] })).await["totalHits"]
         .as_u64()
         .unwrap();
-    let store = SqliteStore::open(app.data_dir.path()).unwrap();
-    retract(&store, "PR01").await;
+    let store = app.store().await;
+    retract(store.as_ref(), "PR01").await;
     // The server's indexer polls the outbox; wait (bounded) for it to catch up.
     let mut after = before;
     for _ in 0..100 {
@@ -449,7 +449,7 @@ async fn the_server_answers_at_once_and_fills_the_index_in_the_background() {
     let health = app.health().await;
     assert_eq!(health["search"]["status"], "ok", "{health}");
     assert_eq!(health["search"]["outbox"]["pending"], 0, "{health}");
-    let total = indexer::published_count(&SqliteStore::open(app.data_dir.path()).unwrap())
+    let total = indexer::published_count(app.store().await.as_ref())
         .await
         .unwrap();
     assert!(total >= written.synthetic as u64);

@@ -4,15 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::{json, Value};
 
-use tipx_api::store::SqliteStore;
 use tipx_schema::core::{editing, review, Action, Actor};
 use tipx_schema::ids::{CountryCode, RecordId};
 use tipx_schema::model::Record;
-use tipx_schema::store::{Audit, RecordsRead, RevisionFilter};
+use tipx_schema::store::{RevisionFilter, Store};
 use tipx_schema::vocab::{RecordKind, RecordStatus};
 
 use crate::helpers::{error_codes, repo_root, seed, spawn_app, TestApp};
@@ -33,11 +31,9 @@ fn tipx_bin() -> PathBuf {
 
 /// Runs `tipx` with arguments on the app's data folder; returns standard output.
 fn tipx(app: &TestApp, args: &[&str]) -> String {
-    let out = Command::new(tipx_bin())
+    let out = app
+        .command(&tipx_bin())
         .args(args)
-        .arg("--data-dir")
-        .arg(app.data_dir.path())
-        .env("TIPX__LOG__FILTER", "warn")
         .output()
         .expect("tipx runs");
     assert!(
@@ -386,7 +382,7 @@ fn expected(who: Who, attempt: Try, fixture: Fixture) -> &'static str {
 }
 
 /// A Nigerian practice in `fixture` status, made directly through the core as tipx would.
-async fn make_fixture(store: &SqliteStore, fixture: Fixture, n: usize) -> RecordId {
+async fn make_fixture(store: &dyn Store, fixture: Fixture, n: usize) -> RecordId {
     let system = Actor::system("fixtures");
     let now = chrono::Utc::now();
     let mut content = seed()
@@ -418,7 +414,7 @@ async fn make_fixture(store: &SqliteStore, fixture: Fixture, n: usize) -> Record
 }
 
 /// Everything about a record that a refused attempt must leave alone.
-async fn state_of(store: &SqliteStore, id: &RecordId) -> (Vec<(i32, RecordStatus)>, usize, u64) {
+async fn state_of(store: &dyn Store, id: &RecordId) -> (Vec<(i32, RecordStatus)>, usize, u64) {
     let ids = std::slice::from_ref(id);
     let mut versions: Vec<(i32, RecordStatus)> = store
         .records_any_status(ids)
@@ -459,7 +455,8 @@ async fn the_authorization_matrix_holds_for_every_role_mutation_and_status() {
     let (revoked_id, revoked) = key(&app, "contributor", &["NG"], "A former focal point");
     tipx(&app, &["keys", "revoke", &revoked_id]);
     let bad = "tipx_NotAKeyThatExistsAnywhere000000000000000000".to_owned();
-    let store = SqliteStore::open(app.data_dir.path()).unwrap();
+    let store = app.store().await;
+    let store = store.as_ref();
 
     let secret = |who: Who| -> Option<&str> {
         match who {
@@ -503,8 +500,8 @@ async fn the_authorization_matrix_holds_for_every_role_mutation_and_status() {
         for attempt in tries {
             for who in whos {
                 n += 1;
-                let id = make_fixture(&store, fixture, n).await;
-                let before = state_of(&store, &id).await;
+                let id = make_fixture(store, fixture, n).await;
+                let before = state_of(store, &id).await;
                 let input = practice_input(
                     "NG",
                     "A practice written for the authorization matrix of the sharing tests.",
@@ -535,7 +532,7 @@ async fn the_authorization_matrix_holds_for_every_role_mutation_and_status() {
                 );
                 if want != "OK" {
                     assert_eq!(
-                        state_of(&store, &id).await,
+                        state_of(store, &id).await,
                         before,
                         "{who:?} {attempt:?} {fixture:?} changed something"
                     );

@@ -1,12 +1,13 @@
 //! One contract for every store: each behaviour is a generic async fn over the store ports,
-//! run here against SQLite (a PostgreSQL store will run the same functions). Expected answers
-//! come from the seed files by brute force, never typed in.
+//! run against SQLite always and against PostgreSQL when `TIPX_TEST_DATABASE_URL` names a
+//! server (each test on a fresh database; `scripts/test.sh` starts a throw-away server).
+//! Expected answers come from the seed files by brute force, never typed in.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 
-use tipx_api::store::SqliteStore;
+use tipx_api::store::{PgStore, SqliteStore};
 use tipx_schema::core::history::HistoryEntry;
 use tipx_schema::core::{Action, Actor, Role};
 use tipx_schema::error::StoreError;
@@ -15,7 +16,7 @@ use tipx_schema::model::Record;
 use tipx_schema::store::*;
 use tipx_schema::vocab::{RecordKind, RecordStatus};
 
-use crate::helpers::{import, seed};
+use crate::helpers::{fresh_database, import, seed};
 
 /// Every SQLite behaviour runs on a fresh store in its own folder.
 async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
@@ -405,7 +406,166 @@ async fn the_seed_import_is_idempotent_and_leaves_contributions_alone(store: &dy
     assert_eq!(now.summary(), "A contributor's better summary.");
 }
 
-macro_rules! sqlite_contract {
+async fn a_dump_restored_into_an_empty_store_is_the_same_store(
+    store: &dyn Store,
+    empty: &dyn Store,
+) {
+    let seed = seed();
+    import(store, &seed).await;
+    // A contribution with history, a draft (a revision), a key and a sequence number.
+    let law = fresh(RecordKind::Law, "LW990");
+    store
+        .write_records(&[write(&law, 1, RecordStatus::Published, None)])
+        .await
+        .unwrap();
+    let mut draft = fresh(RecordKind::Practice, "PR990");
+    draft.meta_mut().status = RecordStatus::Draft;
+    let mut w = write(&draft, 1, RecordStatus::Draft, None);
+    w.slot = Slot::Revision;
+    store.write_records(&[w]).await.unwrap();
+    let key = tipx_schema::core::keys::ApiKey {
+        id: "key_0000abcd".into(),
+        prefix: "tipx_abcdefg".into(),
+        role: Role::Contributor,
+        organisation: "Ministry of Justice".into(),
+        countries: vec![CountryCode::parse("NG").unwrap()],
+        created_at: Utc::now(),
+        revoked_at: None,
+    };
+    store.insert_key(&key, "hash-of-the-secret").await.unwrap();
+    store.next_in_sequence("law").await.unwrap();
+
+    let dump = store.dump().await.unwrap();
+    assert_eq!(dump.catalogue.len(), seed.records.len() + 1);
+    assert_eq!(dump.revisions.len(), 1);
+    assert_eq!(dump.history.len(), seed.records.len() + 2);
+    empty.restore(&dump).await.unwrap();
+    assert_eq!(
+        empty.dump().await.unwrap(),
+        dump,
+        "the copy holds the same data"
+    );
+    assert_eq!(
+        empty.key_by_hash("hash-of-the-secret").await.unwrap(),
+        Some(key),
+        "keys keep working after a copy"
+    );
+    assert_eq!(
+        empty.outbox_stats().await.unwrap().pending as usize,
+        dump.catalogue.len(),
+        "every catalogue record is queued for the new store's index"
+    );
+    let refused = empty.restore(&dump).await.unwrap_err();
+    assert!(
+        matches!(refused, StoreError::Conflict(_)),
+        "a second restore into a store with data is refused: {refused:?}"
+    );
+}
+
+async fn a_named_lock_has_one_holder_at_a_time(store: &dyn Store) {
+    let held = store.lock("seed").await.unwrap();
+    assert!(held.still_held().await);
+    assert!(
+        store.try_lock("seed").await.unwrap().is_none(),
+        "a second holder is refused while the first holds it"
+    );
+    assert!(
+        store.try_lock("outbox").await.unwrap().is_some(),
+        "another name is another lock"
+    );
+    drop(held);
+    // Releasing may take a moment (PostgreSQL ends the session when its connection closes).
+    let mut again = None;
+    for _ in 0..100 {
+        again = store.try_lock("seed").await.unwrap();
+        if again.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(again.is_some(), "the lock is free once its holder drops it");
+}
+
+async fn nodes_report_and_leave(store: &dyn Store) {
+    let node = |id: &str, secs: i64| NodeInfo {
+        id: id.into(),
+        addr: "127.0.0.1:8080".into(),
+        search: "meilisearch".into(),
+        version: "0.1.0".into(),
+        started_at: Utc::now() - chrono::Duration::seconds(secs),
+        drains_outbox: false,
+    };
+    store.node_heartbeat(&node("b", 5)).await.unwrap();
+    store.node_heartbeat(&node("a", 10)).await.unwrap();
+    let mut drains = node("b", 5);
+    drains.drains_outbox = true;
+    store.node_heartbeat(&drains).await.unwrap();
+    let live = store.live_nodes(30).await.unwrap();
+    let ids: Vec<&str> = live.iter().map(|n| n.node.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"], "oldest start first, one row per node");
+    assert!(live[1].node.drains_outbox, "the last report wins");
+    assert!(live.iter().all(|n| n.seen_secs_ago <= 1));
+    store.node_leave("a").await.unwrap();
+    let live = store.live_nodes(30).await.unwrap();
+    assert_eq!(live.len(), 1);
+}
+
+async fn concurrent_writes_of_one_version_give_one_success_and_one_conflict(store: &dyn Store) {
+    import(store, &seed()).await;
+    let target = seed().records[1].clone();
+    let stored = store
+        .records_any_status(std::slice::from_ref(target.id()))
+        .await
+        .unwrap()
+        .remove(0)
+        .0;
+    let v = stored.meta().version;
+    let a = write(&stored, v + 1, RecordStatus::Published, Some(v));
+    let b = a.clone();
+    let (ra, rb) = tokio::join!(
+        store.write_records(std::slice::from_ref(&a)),
+        store.write_records(std::slice::from_ref(&b))
+    );
+    let results = [ra, rb];
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(
+        results
+            .iter()
+            .any(|r| matches!(r, Err(StoreError::Conflict(_)))),
+        "{results:?}"
+    );
+    // Two creations of one new id: one wins.
+    let new = fresh(RecordKind::Case, "CS990");
+    let a = write(&new, 1, RecordStatus::Published, None);
+    let (ra, rb) = tokio::join!(
+        store.write_records(std::slice::from_ref(&a)),
+        store.write_records(std::slice::from_ref(&a))
+    );
+    let results = [ra, rb];
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    let history = store.history(&[new.id().clone()]).await.unwrap();
+    assert_eq!(history.len(), 1, "the losing write left no history");
+}
+
+/// A PostgreSQL store on a fresh database, or `None` when no server is set.
+async fn postgres(test: &str) -> Option<PgStore> {
+    let url = fresh_database(test).await?;
+    Some(
+        PgStore::connect(&url, 4)
+            .await
+            .expect("PostgreSQL store opens"),
+    )
+}
+
+macro_rules! contract {
     ($($behaviour:ident),+ $(,)?) => {
         mod sqlite {
             use super::*;
@@ -416,11 +576,47 @@ macro_rules! sqlite_contract {
                     super::$behaviour(&store).await;
                 }
             )+
+
+            #[tokio::test]
+            async fn a_dump_restored_into_an_empty_store_is_the_same_store() {
+                let (store, _dir) = sqlite().await;
+                let (empty, _dir2) = sqlite().await;
+                super::a_dump_restored_into_an_empty_store_is_the_same_store(&store, &empty).await;
+            }
+        }
+
+        mod postgres {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $behaviour() {
+                    let Some(store) = postgres(stringify!($behaviour)).await else { return };
+                    super::$behaviour(&store).await;
+                }
+            )+
+
+            #[tokio::test]
+            async fn a_dump_restored_into_an_empty_store_is_the_same_store() {
+                let Some(store) = postgres("dump").await else { return };
+                let empty = postgres("restore").await.unwrap();
+                super::a_dump_restored_into_an_empty_store_is_the_same_store(&store, &empty).await;
+            }
+
+            /// Moving from SQLite to PostgreSQL (`tipx copy`), and back.
+            #[tokio::test]
+            async fn a_sqlite_dump_restores_into_postgres_and_back() {
+                let Some(pg) = postgres("sqlite_to_pg").await else { return };
+                let (store, _dir) = sqlite().await;
+                super::a_dump_restored_into_an_empty_store_is_the_same_store(&store, &pg).await;
+                let (back, _dir2) = sqlite().await;
+                back.restore(&pg.dump().await.unwrap()).await.unwrap();
+                assert_eq!(back.dump().await.unwrap(), store.dump().await.unwrap());
+            }
         }
     };
 }
 
-sqlite_contract!(
+contract!(
     reference_data_is_what_the_seed_holds,
     only_published_records_are_read_lists_and_counts,
     pages_follow_record_ids_and_never_repeat,
@@ -428,4 +624,7 @@ sqlite_contract!(
     every_write_leaves_one_history_entry_and_one_outbox_row,
     bookkeeping_keeps_the_last_value,
     the_seed_import_is_idempotent_and_leaves_contributions_alone,
+    a_named_lock_has_one_holder_at_a_time,
+    nodes_report_and_leave,
+    concurrent_writes_of_one_version_give_one_success_and_one_conflict,
 );

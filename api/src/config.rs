@@ -92,14 +92,21 @@ impl Default for ServerSettings {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct StorageSettings {
-    /// Folder for the embedded SQLite database (and, later, the embedded search index).
+    /// Folder for the embedded SQLite database and the embedded search index.
     pub data_dir: PathBuf,
+    /// PostgreSQL URL (`postgres://user:password@host:5432/tipx`). Unset: SQLite in the data
+    /// folder. Contains a password: prefer the environment to a file.
+    pub database_url: Option<Secret>,
+    /// Most PostgreSQL connections one node opens.
+    pub database_pool_size: usize,
 }
 
 impl Default for StorageSettings {
     fn default() -> Self {
         StorageSettings {
             data_dir: PathBuf::from("tipx-data"),
+            database_url: None,
+            database_pool_size: 16,
         }
     }
 }
@@ -190,6 +197,7 @@ pub struct Overrides {
     pub seed_dir: Option<PathBuf>,
     pub meili_url: Option<String>,
     pub meili_key: Option<String>,
+    pub database_url: Option<String>,
     pub widgets_dir: Option<PathBuf>,
     pub graphiql_dir: Option<PathBuf>,
 }
@@ -244,6 +252,18 @@ impl Settings {
         }
         if let Some(key) = &overrides.meili_key {
             settings.search.meili_key = Some(Secret(key.clone()));
+        }
+        if let Some(url) = &overrides.database_url {
+            settings.storage.database_url = Some(Secret(url.clone()));
+        }
+        // An empty URL (e.g. TIPX__STORAGE__DATABASE_URL=) means "SQLite".
+        if settings
+            .storage
+            .database_url
+            .as_ref()
+            .is_some_and(|u| u.0.trim().is_empty())
+        {
+            settings.storage.database_url = None;
         }
         // An empty URL (e.g. TIPX__SEARCH__MEILI_URL=) means "embedded".
         if settings
@@ -320,6 +340,10 @@ mod tests {
             ),
             ("server.bench_route", s.server.bench_route.to_string()),
             ("storage.data_dir", s.storage.data_dir.display().to_string()),
+            (
+                "storage.database_pool_size",
+                s.storage.database_pool_size.to_string(),
+            ),
             ("graphql.max_depth", s.graphql.max_depth.to_string()),
             (
                 "graphql.max_complexity",
@@ -351,7 +375,9 @@ mod tests {
     fn secrets_are_redacted_in_debug_output() {
         let mut s = Settings::default();
         s.search.meili_key = Some(Secret("master-key-123".into()));
+        s.storage.database_url = Some(Secret("postgres://tipx:pg-pass-456@db/tipx".into()));
         assert!(!format!("{s:?}").contains("master-key-123"));
+        assert!(!format!("{s:?}").contains("pg-pass-456"));
     }
 
     #[test]

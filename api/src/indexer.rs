@@ -5,6 +5,7 @@
 //! until it answers again. The index is derived data; `tipx reindex` rebuilds it from the store.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +14,7 @@ use tokio::sync::Notify;
 use tipx_schema::ids::{CountryCode, RecordId};
 use tipx_schema::model::Record;
 use tipx_schema::search::{Progress, SearchBackend, SearchDoc};
-use tipx_schema::store::{PageRequest, RecordFilter, Store};
+use tipx_schema::store::{HeldLock, PageRequest, RecordFilter, Store};
 use tipx_schema::vocab::{RecordKind, RecordStatus, Vocabulary};
 
 /// Outbox entries applied per batch: one store read, one write to the backend.
@@ -148,13 +149,60 @@ impl Backlog {
     }
 }
 
-/// Runs until the process ends: drains the outbox, waits for a wake-up or a poll interval,
-/// backs off exponentially while the backend fails. A large backlog is reported with progress.
-pub async fn run(store: Arc<dyn Store>, search: Arc<dyn SearchBackend>, wake: Arc<Notify>) {
+/// The lock a node holds while it drains the outbox: with several nodes on one store, one
+/// applies changes at a time, in order; when it dies, its lock goes with it and another takes
+/// over.
+pub const OUTBOX_LOCK: &str = "outbox";
+/// A node lets the lock go after this long with nothing to apply, so that `tipx reindex`,
+/// or another node, can take it.
+const RELEASE_WHEN_IDLE: Duration = Duration::from_secs(10);
+
+/// Runs until the process ends: takes the outbox lock, drains the outbox, waits for a wake-up
+/// or a poll interval, backs off exponentially while the backend fails. A large backlog is
+/// reported with progress. `draining` says whether this node holds the lock.
+pub async fn run(
+    store: Arc<dyn Store>,
+    search: Arc<dyn SearchBackend>,
+    wake: Arc<Notify>,
+    draining: Arc<AtomicBool>,
+) {
     let mut backoff = Duration::from_millis(250);
     let mut backlog: Option<Backlog> = None;
     let mut unsettled = false;
+    let mut lease: Option<Box<dyn HeldLock>> = None;
+    let mut idle_since = Instant::now();
     loop {
+        let held = match &lease {
+            Some(l) => l.still_held().await,
+            None => false,
+        };
+        if !held {
+            if lease.take().is_some() {
+                tracing::warn!(
+                    "lost the outbox lock (database connection closed); another node may drain now"
+                );
+            }
+            match store.try_lock(OUTBOX_LOCK).await {
+                Ok(Some(l)) => {
+                    tracing::debug!("this node applies the outbox to the search index");
+                    lease = Some(l);
+                    idle_since = Instant::now();
+                }
+                Ok(None) => {
+                    draining.store(false, Ordering::Relaxed);
+                    let _ = tokio::time::timeout(IDLE_POLL, wake.notified()).await;
+                    continue;
+                }
+                Err(err) => {
+                    draining.store(false, Ordering::Relaxed);
+                    tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "cannot take the outbox lock; will retry");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    continue;
+                }
+            }
+        }
+        draining.store(true, Ordering::Relaxed);
         let limit = if backlog.is_some() { BULK_BATCH } else { BATCH };
         match drain_batch(store.as_ref(), search.as_ref(), limit).await {
             Ok(0) => {
@@ -169,11 +217,16 @@ pub async fn run(store: Arc<dyn Store>, search: Arc<dyn SearchBackend>, wake: Ar
                 if let Some(b) = backlog.take() {
                     b.done();
                 }
+                if !unsettled && idle_since.elapsed() >= RELEASE_WHEN_IDLE {
+                    lease = None;
+                    draining.store(false, Ordering::Relaxed);
+                }
                 let _ = tokio::time::timeout(IDLE_POLL, wake.notified()).await;
             }
             Ok(n) => {
                 backoff = Duration::from_millis(250);
                 unsettled = true;
+                idle_since = Instant::now();
                 match backlog.as_mut() {
                     Some(b) => b.applied(n),
                     None => backlog = Backlog::start(store.as_ref(), n).await,
@@ -240,6 +293,14 @@ pub async fn rebuild(
     search: &dyn SearchBackend,
     progress: Progress<'_>,
 ) -> anyhow::Result<usize> {
+    // No node may apply changes meanwhile: they would be acknowledged below unapplied.
+    let lock = match store.try_lock(OUTBOX_LOCK).await? {
+        Some(lock) => lock,
+        None => {
+            tracing::info!("waiting for the node that drains the outbox to let it go (at most a few seconds once it is idle)");
+            store.lock(OUTBOX_LOCK).await?
+        }
+    };
     let pending = store.outbox_pending(usize::MAX >> 1).await?;
     let records = all_published(store).await?;
     let docs = documents(store, &records).await?;
@@ -248,5 +309,6 @@ pub async fn rebuild(
     store
         .outbox_ack(&pending.iter().map(|e| e.seq).collect::<Vec<_>>())
         .await?;
+    drop(lock);
     Ok(n)
 }

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod copy;
 pub mod demo;
 pub mod graphiql;
 pub mod http;

@@ -25,6 +25,8 @@ Settings (TOML key / environment variable / default):
   server.widgets_dir          TIPX__SERVER__WIDGETS_DIR          widgets/dist
   server.graphiql_dir         TIPX__SERVER__GRAPHIQL_DIR         api/graphiql/dist
   storage.data_dir            TIPX__STORAGE__DATA_DIR            tipx-data
+  storage.database_url        TIPX__STORAGE__DATABASE_URL        (unset: SQLite in the data folder)
+  storage.database_pool_size  TIPX__STORAGE__DATABASE_POOL_SIZE  16
   seed.dir                    TIPX__SEED__DIR                    (the seed built into tipx)
   seed.load_on_start          TIPX__SEED__LOAD_ON_START          true
   graphql.max_depth           TIPX__GRAPHQL__MAX_DEPTH           12
@@ -61,13 +63,48 @@ enum Command {
     /// Generate a synthetic seed folder for benchmarks (--records N --seed S --out DIR), or an
     /// artefact from the code (tipx gen schema).
     Gen(GenArgs),
+    /// Apply the store's pending schema migrations (they also run at start, under a lock), or
+    /// with --check list what has run and what would run, changing nothing (exit code 1 when
+    /// something would run).
+    Migrate(MigrateArgs),
+    /// Copy every record, version, history entry, key and the reference data from one store
+    /// into an empty one, e.g. from SQLite to PostgreSQL; then check the copy. Stop writes first.
+    Copy(CopyArgs),
+}
+
+#[derive(Args, Debug)]
+struct MigrateArgs {
+    /// Only list applied and pending migrations; change nothing.
+    #[arg(long)]
+    check: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+struct CopyArgs {
+    /// The store to copy: a data folder (SQLite, e.g. ./tipx-data or sqlite:./tipx-data) or a
+    /// postgres:// URL.
+    #[arg(long, value_name = "STORE")]
+    from: String,
+    /// The empty store to copy into: a data folder or a postgres:// URL (prefer
+    /// TIPX__STORAGE__DATABASE_URL and --to-configured, so the password stays out of process lists).
+    #[arg(long, value_name = "STORE", required_unless_present = "to_configured")]
+    to: Option<String>,
+    /// Copy into the store the settings name (storage.database_url, else storage.data_dir).
+    #[arg(long, conflicts_with = "to")]
+    to_configured: bool,
 }
 
 #[derive(Args, Debug)]
 struct StoreArgs {
-    /// Folder for the embedded database [default: ./tipx-data].
+    /// Folder for the embedded database and index [default: ./tipx-data].
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// PostgreSQL URL, postgres://user:password@host:5432/db [default: none, SQLite in the data
+    /// folder]. Prefer TIPX__STORAGE__DATABASE_URL: flags show in process lists.
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
     /// Folder with seed files [default: the seed built into tipx].
     #[arg(long, value_name = "DIR")]
     seed_dir: Option<PathBuf>,
@@ -235,6 +272,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 widgets_dir: args.widgets_dir,
                 graphiql_dir: args.graphiql_dir,
                 data_dir: args.store.data_dir,
+                database_url: args.store.database_url,
                 seed_dir: args.store.seed_dir,
                 meili_url: args.search.meili_url,
                 meili_key: args.search.meili_key,
@@ -252,6 +290,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Seed(args) => {
             let overrides = Overrides {
                 data_dir: args.store.data_dir,
+                database_url: args.store.database_url,
                 seed_dir: args.store.seed_dir,
                 ..Overrides::default()
             };
@@ -279,7 +318,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let (store, _) = open_store(&settings)?;
+            let (store, _) = open_store(&settings).await?;
             eprintln!(
                 "importing {} into {} …",
                 files.origin,
@@ -306,6 +345,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reindex(args) => {
             let overrides = Overrides {
                 data_dir: args.store.data_dir,
+                database_url: args.store.database_url,
                 seed_dir: args.store.seed_dir,
                 meili_url: args.search.meili_url,
                 meili_key: args.search.meili_key,
@@ -313,7 +353,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let settings = Settings::load(cli.config.as_deref(), &overrides)?;
             init_logging(&settings);
-            let (store, _) = open_store(&settings)?;
+            let (store, _) = open_store(&settings).await?;
             let search = open_search(&settings).await?;
             let records = tipx_api::indexer::published_count(store.as_ref()).await?;
             let bar = indicatif::ProgressBar::new(records);
@@ -345,12 +385,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let overrides = Overrides {
                 data_dir: store_args.data_dir.clone(),
+                database_url: store_args.database_url.clone(),
                 seed_dir: store_args.seed_dir.clone(),
                 ..Overrides::default()
             };
             let settings = Settings::load(cli.config.as_deref(), &overrides)?;
             init_logging(&settings);
-            let (store, _) = open_store(&settings)?;
+            let (store, _) = open_store(&settings).await?;
             // A key names countries, which come with the seed: a fresh data folder gets it.
             if settings.seed.load_on_start {
                 let files = SeedFiles::load(settings.seed.dir.as_deref())?;
@@ -383,6 +424,53 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     tipx_api::keys::rotate(store.as_ref(), &id, &mut out).await?
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate(args) => {
+            let overrides = Overrides {
+                data_dir: args.store.data_dir,
+                database_url: args.store.database_url,
+                ..Overrides::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+            init_logging(&settings);
+            let location = configured_store(&settings);
+            if args.check {
+                let status = location.migration_status().await?;
+                println!("store: {}", location.describe());
+                for (migration, applied) in &status {
+                    let state = if *applied { "applied" } else { "pending" };
+                    println!("  {state}  {}", migration.name);
+                }
+                let pending = status.iter().filter(|(_, applied)| !applied).count();
+                if pending == 0 {
+                    println!("up to date: nothing would run");
+                    return Ok(ExitCode::SUCCESS);
+                }
+                println!(
+                    "{pending} migration(s) would run (tipx migrate, or any tipx serve, runs them)"
+                );
+                return Ok(ExitCode::from(1));
+            }
+            let before = location.migration_status().await?;
+            location.open().await?;
+            let ran = before.iter().filter(|(_, applied)| !applied).count();
+            println!(
+                "{}: {ran} migration(s) applied, {} in all",
+                location.describe(),
+                before.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Copy(args) => {
+            let settings = Settings::load(cli.config.as_deref(), &Overrides::default())?;
+            init_logging(&settings);
+            let from = tipx_api::copy::StoreLocation::parse(&args.from);
+            let to = match args.to {
+                Some(to) => tipx_api::copy::StoreLocation::parse(&to),
+                None => configured_store(&settings),
+            };
+            tipx_api::copy::copy(&from, &to, &mut std::io::stdout()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Gen(GenArgs {
@@ -422,6 +510,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The store the settings name: PostgreSQL when a database URL is set, else SQLite.
+fn configured_store(settings: &Settings) -> tipx_api::copy::StoreLocation {
+    match &settings.storage.database_url {
+        Some(url) => tipx_api::copy::StoreLocation::Postgres(url.0.clone()),
+        None => tipx_api::copy::StoreLocation::Sqlite(settings.storage.data_dir.clone()),
     }
 }
 

@@ -96,6 +96,9 @@ pub async fn import_if_changed(
     force: bool,
 ) -> anyhow::Result<SeedOutcome> {
     let fingerprint = files.fingerprint();
+    // One import at a time across every node on this store: the others wait, then find the
+    // seed imported.
+    let _lock = store.lock("seed").await?;
     if !force && store.get_meta(FINGERPRINT_KEY).await?.as_deref() == Some(fingerprint.as_str()) {
         return Ok(SeedOutcome::Unchanged);
     }

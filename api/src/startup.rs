@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use tipx_schema::graphql::{build_schema, QueryLimits};
 use tipx_schema::search::SearchBackend;
-use tipx_schema::store::Store;
+
+use tipx_schema::store::{NodeInfo, Store};
 use tokio::sync::Notify;
 
 use crate::config::Settings;
@@ -16,27 +18,113 @@ use crate::http::{routes, AppState};
 use crate::indexer;
 use crate::search::{EmbeddedSearch, MeiliSearch};
 use crate::seed::{import_if_changed, SeedFiles, SeedOutcome};
-use crate::store::{CountingStore, SqliteStore};
+use crate::store::{CountingStore, PgStore, SqliteStore};
 use crate::widgets::WidgetAssets;
 
 /// A bound, ready-to-run server.
 pub struct Application {
     addr: SocketAddr,
     server: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    node: Node,
 }
 
-/// Opens the configured store, wrapped with call counters.
-pub fn open_store(
+/// How often a node reports itself in the store, and how long a silent one still counts.
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(5);
+pub const NODE_ALIVE_SECS: u64 = 15;
+
+/// This node: its report in the store and its background tasks (indexer, heartbeat), which
+/// end with it.
+struct Node {
+    store: Arc<dyn Store>,
+    info: NodeInfo,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Node {
+    /// Leaves the deployment: stops the background tasks and removes the node's report.
+    async fn leave(mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        if let Err(err) = self.store.node_leave(&self.info.id).await {
+            tracing::warn!(error = %err, "could not remove this node's report from the store");
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+fn new_node_id() -> String {
+    let mut bytes = [0u8; 4];
+    let _ = getrandom::fill(&mut bytes);
+    format!(
+        "node_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+/// Several nodes on one store must share one search index: an embedded index belongs to one
+/// node, so another live node on the store (or one of them on an embedded index) is refused.
+async fn refuse_embedded_with_several_nodes(
+    store: &dyn Store,
+    me: &NodeInfo,
+) -> anyhow::Result<()> {
+    let others: Vec<_> = store
+        .live_nodes(NODE_ALIVE_SECS)
+        .await?
+        .into_iter()
+        .filter(|n| n.node.id != me.id)
+        .collect();
+    let clash = others.iter().find(|n| {
+        me.search == "embedded" || n.node.search == "embedded" || n.node.search != me.search
+    });
+    if let Some(other) = clash {
+        let _ = store.node_leave(&me.id).await;
+        anyhow::bail!(
+            "another tipx node ({} at {}, search: {}) uses this store, and this node's search is {}: \
+             several nodes need one shared Meilisearch (set search.meili_url on every node), since \
+             an embedded index only sees the changes its own node applies. Stop the other node, or \
+             wait {NODE_ALIVE_SECS} s if it has just stopped.",
+            other.node.id,
+            other.node.addr,
+            other.node.search,
+            me.search
+        );
+    }
+    Ok(())
+}
+
+/// Opens the configured store (PostgreSQL when a database URL is set, else SQLite in the data
+/// folder), applying pending migrations, wrapped with call counters.
+pub async fn open_store(
     settings: &Settings,
 ) -> anyhow::Result<(Arc<dyn Store>, Arc<crate::store::StoreCalls>)> {
-    let sqlite = SqliteStore::open(&settings.storage.data_dir).with_context(|| {
-        format!(
-            "opening the store in {}",
-            settings.storage.data_dir.display()
-        )
-    })?;
-    tracing::info!(path = %sqlite.path().display(), "store opened");
-    let counting = CountingStore::new(sqlite);
+    let counting = match &settings.storage.database_url {
+        Some(url) => {
+            let pg = PgStore::connect(&url.0, settings.storage.database_pool_size)
+                .await
+                .context("opening the PostgreSQL store")?;
+            tracing::info!(database = %pg.describe(), "store opened");
+            CountingStore::new(pg)
+        }
+        None => {
+            let sqlite = SqliteStore::open(&settings.storage.data_dir).with_context(|| {
+                format!(
+                    "opening the store in {}",
+                    settings.storage.data_dir.display()
+                )
+            })?;
+            tracing::info!(path = %sqlite.path().display(), "store opened");
+            CountingStore::new(sqlite)
+        }
+    };
     let calls = counting.calls();
     Ok((Arc::new(counting), calls))
 }
@@ -93,7 +181,7 @@ impl Application {
     /// Opens the store, imports the seed if it changed, and binds the address (port 0 picks
     /// a free port: see [`Application::addr`]).
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let (store, calls) = open_store(&settings)?;
+        let (store, calls) = open_store(&settings).await?;
         if settings.seed.load_on_start {
             let files = SeedFiles::load(settings.seed.dir.as_deref())?;
             match import_if_changed(store.as_ref(), &files, false).await? {
@@ -117,9 +205,45 @@ impl Application {
             }
         }
         let search = open_search(&settings).await?;
+        let listener = tokio::net::TcpListener::bind(settings.server.addr)
+            .await
+            .with_context(|| format!("binding {}", settings.server.addr))?;
+        let addr = listener.local_addr().context("reading the bound address")?;
+        let mut info = NodeInfo {
+            id: new_node_id(),
+            addr: addr.to_string(),
+            search: search.name().to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            started_at: chrono::Utc::now(),
+            drains_outbox: false,
+        };
+        store
+            .node_heartbeat(&info)
+            .await
+            .context("reporting this node in the store")?;
+        refuse_embedded_with_several_nodes(store.as_ref(), &info).await?;
         queue_full_index_if_empty(store.as_ref(), search.as_ref()).await;
         let wake = Arc::new(Notify::new());
-        tokio::spawn(indexer::run(store.clone(), search.clone(), wake.clone()));
+        let draining = Arc::new(AtomicBool::new(false));
+        let indexer_task = tokio::spawn(indexer::run(
+            store.clone(),
+            search.clone(),
+            wake.clone(),
+            draining.clone(),
+        ));
+        let heartbeat_task = {
+            let (store, mut info) = (store.clone(), info.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(HEARTBEAT).await;
+                    info.drains_outbox = draining.load(Ordering::Relaxed);
+                    if let Err(err) = store.node_heartbeat(&info).await {
+                        tracing::warn!(error = %err, "could not report this node in the store");
+                    }
+                }
+            })
+        };
+        info.drains_outbox = false;
         let limits = QueryLimits {
             max_depth: settings.graphql.max_depth,
             max_complexity: settings.graphql.max_complexity,
@@ -146,18 +270,25 @@ impl Application {
             indexer: wake,
             persisted: Arc::new(crate::http::PersistedQueries::default()),
             bench_route: settings.server.bench_route,
+            node_id: info.id.clone(),
         };
-        let listener = tokio::net::TcpListener::bind(settings.server.addr)
-            .await
-            .with_context(|| format!("binding {}", settings.server.addr))?;
-        let addr = listener.local_addr().context("reading the bound address")?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let store_for_node = state.store.clone();
         let server = warp::serve(routes(state))
             .incoming(listener)
-            .graceful(shutdown_signal())
+            .graceful(async move {
+                let _ = stopped.await;
+            })
             .run();
         Ok(Application {
             addr,
             server: Box::pin(server),
+            stop,
+            node: Node {
+                store: store_for_node,
+                info,
+                tasks: vec![indexer_task, heartbeat_task],
+            },
         })
     }
 
@@ -168,7 +299,26 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run(self) {
-        self.server.await
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then finishes the requests in flight and leaves the
+    /// deployment (the node's report is removed from the store).
+    pub async fn run_until(self, signal: impl std::future::Future<Output = ()>) {
+        let Application {
+            mut server,
+            stop,
+            node,
+            ..
+        } = self;
+        tokio::select! {
+            _ = &mut server => {}
+            _ = signal => {
+                let _ = stop.send(());
+                server.await;
+            }
+        }
+        node.leave().await;
     }
 }
 

@@ -49,6 +49,8 @@ pub struct AppState {
     pub persisted: Arc<PersistedQueries>,
     /// Whether `GET /__bench/constant` is served (benchmarks only).
     pub bench_route: bool,
+    /// This node's id in the deployment (`/health` lists every node).
+    pub node_id: String,
 }
 
 /// The media type the response is written in.

@@ -33,9 +33,26 @@ pub(crate) async fn health(state: AppState) -> Result<Response, Infallible> {
         (true, false) => ("degraded", StatusCode::OK),
         (false, _) => ("unavailable", StatusCode::SERVICE_UNAVAILABLE),
     };
+    // Every node on this store, from their reports: the whole deployment at a glance.
+    let nodes = state
+        .store
+        .live_nodes(crate::startup::NODE_ALIVE_SECS)
+        .await
+        .unwrap_or_default();
+    let draining = nodes.iter().find(|n| n.node.drains_outbox);
     let body = json!({
         "status": status,
         "version": env!("CARGO_PKG_VERSION"),
+        "node": state.node_id,
+        "nodes": nodes.iter().map(|n| json!({
+            "id": n.node.id,
+            "addr": n.node.addr,
+            "search": n.node.search,
+            "version": n.node.version,
+            "started_at": n.node.started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "seen_secs_ago": n.seen_secs_ago,
+            "drains_outbox": n.node.drains_outbox,
+        })).collect::<Vec<_>>(),
         "store": { "backend": state.store.backend_name(), "status": if store_ok { "ok" } else { "unavailable" } },
         "search": {
             "backend": state.search.name(),
@@ -43,7 +60,11 @@ pub(crate) async fn health(state: AppState) -> Result<Response, Infallible> {
             "caught_up": search.available && outbox.is_some() && pending == 0,
             "documents": search.documents,
             "detail": search.detail,
-            "outbox": outbox.map(|o| json!({ "pending": o.pending, "oldest_age_secs": o.oldest_age_secs })),
+            "outbox": outbox.map(|o| json!({
+                "pending": o.pending,
+                "oldest_age_secs": o.oldest_age_secs,
+                "drained_by": draining.map(|n| n.node.id.clone()),
+            })),
         },
     });
     let mut response = warp::reply::with_status(warp::reply::json(&body), code).into_response();

@@ -19,6 +19,7 @@ use tipx_schema::store::{
     RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter,
     RevisionPage, SeedData, Store,
 };
+use tipx_schema::store::{HeldLock, LiveNode, Locks, NodeInfo, Nodes, StoreDump, Transfer};
 use tipx_schema::vocab::RecordKind;
 
 macro_rules! methods {
@@ -67,18 +68,25 @@ methods!(
     get_meta,
     set_meta,
     next_in_sequence,
+    lock,
+    try_lock,
+    node_heartbeat,
+    live_nodes,
+    node_leave,
+    dump,
+    restore,
 );
 
 /// Wraps a store and counts its calls.
-pub struct CountingStore<S> {
-    inner: S,
+pub struct CountingStore {
+    inner: Box<dyn Store>,
     calls: Arc<StoreCalls>,
 }
 
-impl<S: Store> CountingStore<S> {
-    pub fn new(inner: S) -> Self {
+impl CountingStore {
+    pub fn new(inner: impl Store) -> Self {
         CountingStore {
-            inner,
+            inner: Box::new(inner),
             calls: Arc::default(),
         }
     }
@@ -93,7 +101,7 @@ fn bump(counter: &AtomicU64) {
 }
 
 #[async_trait]
-impl<S: Store> Store for CountingStore<S> {
+impl Store for CountingStore {
     fn backend_name(&self) -> &'static str {
         self.inner.backend_name()
     }
@@ -104,7 +112,7 @@ impl<S: Store> Store for CountingStore<S> {
 }
 
 #[async_trait]
-impl<S: Store> ReferenceData for CountingStore<S> {
+impl ReferenceData for CountingStore {
     async fn countries(&self, codes: &[CountryCode]) -> StoreResult<Vec<Country>> {
         bump(&self.calls.countries);
         self.inner.countries(codes).await
@@ -132,7 +140,7 @@ impl<S: Store> ReferenceData for CountingStore<S> {
 }
 
 #[async_trait]
-impl<S: Store> RecordsRead for CountingStore<S> {
+impl RecordsRead for CountingStore {
     async fn records(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
         bump(&self.calls.records);
         self.inner.records(ids).await
@@ -173,7 +181,7 @@ impl<S: Store> RecordsRead for CountingStore<S> {
 }
 
 #[async_trait]
-impl<S: Store> RecordsWrite for CountingStore<S> {
+impl RecordsWrite for CountingStore {
     async fn write_records(&self, writes: &[RecordWrite]) -> StoreResult<()> {
         bump(&self.calls.write_records);
         self.inner.write_records(writes).await
@@ -185,7 +193,7 @@ impl<S: Store> RecordsWrite for CountingStore<S> {
 }
 
 #[async_trait]
-impl<S: Store> Audit for CountingStore<S> {
+impl Audit for CountingStore {
     async fn history(&self, ids: &[RecordId]) -> StoreResult<Vec<HistoryEntry>> {
         bump(&self.calls.history);
         self.inner.history(ids).await
@@ -193,7 +201,7 @@ impl<S: Store> Audit for CountingStore<S> {
 }
 
 #[async_trait]
-impl<S: Store> Outbox for CountingStore<S> {
+impl Outbox for CountingStore {
     async fn outbox_pending(&self, limit: usize) -> StoreResult<Vec<OutboxEntry>> {
         bump(&self.calls.outbox_pending);
         self.inner.outbox_pending(limit).await
@@ -213,7 +221,7 @@ impl<S: Store> Outbox for CountingStore<S> {
 }
 
 #[async_trait]
-impl<S: Store> Keys for CountingStore<S> {
+impl Keys for CountingStore {
     async fn insert_key(&self, key: &ApiKey, secret_hash: &str) -> StoreResult<()> {
         bump(&self.calls.insert_key);
         self.inner.insert_key(key, secret_hash).await
@@ -242,7 +250,7 @@ impl<S: Store> Keys for CountingStore<S> {
 }
 
 #[async_trait]
-impl<S: Store> Bookkeeping for CountingStore<S> {
+impl Bookkeeping for CountingStore {
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
         bump(&self.calls.get_meta);
         self.inner.get_meta(key).await
@@ -254,5 +262,45 @@ impl<S: Store> Bookkeeping for CountingStore<S> {
     async fn next_in_sequence(&self, name: &str) -> StoreResult<u64> {
         bump(&self.calls.next_in_sequence);
         self.inner.next_in_sequence(name).await
+    }
+}
+
+#[async_trait]
+impl Locks for CountingStore {
+    async fn lock(&self, name: &str) -> StoreResult<Box<dyn HeldLock>> {
+        bump(&self.calls.lock);
+        self.inner.lock(name).await
+    }
+    async fn try_lock(&self, name: &str) -> StoreResult<Option<Box<dyn HeldLock>>> {
+        bump(&self.calls.try_lock);
+        self.inner.try_lock(name).await
+    }
+}
+
+#[async_trait]
+impl Nodes for CountingStore {
+    async fn node_heartbeat(&self, node: &NodeInfo) -> StoreResult<()> {
+        bump(&self.calls.node_heartbeat);
+        self.inner.node_heartbeat(node).await
+    }
+    async fn live_nodes(&self, within_secs: u64) -> StoreResult<Vec<LiveNode>> {
+        bump(&self.calls.live_nodes);
+        self.inner.live_nodes(within_secs).await
+    }
+    async fn node_leave(&self, id: &str) -> StoreResult<()> {
+        bump(&self.calls.node_leave);
+        self.inner.node_leave(id).await
+    }
+}
+
+#[async_trait]
+impl Transfer for CountingStore {
+    async fn dump(&self) -> StoreResult<StoreDump> {
+        bump(&self.calls.dump);
+        self.inner.dump().await
+    }
+    async fn restore(&self, dump: &StoreDump) -> StoreResult<()> {
+        bump(&self.calls.restore);
+        self.inner.restore(dump).await
     }
 }

@@ -1,8 +1,11 @@
-//! Store implementations. SQLite is the embedded default; the `Store` trait in `tipx-schema`
-//! is where another implementation (PostgreSQL) would plug in.
+//! Store implementations behind the ports of `tipx_schema::store`: SQLite, the embedded
+//! default, in the data folder; PostgreSQL for deployments with several API nodes.
 
 mod metrics;
+pub mod migrations;
+mod postgres;
 mod sqlite;
 
 pub use metrics::{CountingStore, StoreCalls};
-pub use sqlite::SqliteStore;
+pub use postgres::PgStore;
+pub use sqlite::{sqlite_migration_status, SqliteStore};

@@ -18,102 +18,14 @@ use tipx_schema::error::{StoreError, StoreResult};
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
 use tipx_schema::store::{
-    Audit, Bookkeeping, Keys, Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordFilter,
-    RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter,
-    RevisionPage, SeedData, Slot, Store,
+    Audit, Bookkeeping, HeldLock, Keys, LiveNode, Locks, NodeInfo, Nodes, Origin, Outbox,
+    OutboxEntry, OutboxStats, PageRequest, RecordFilter, RecordPage, RecordWrite, RecordsRead,
+    RecordsWrite, ReferenceData, RevisionFilter, RevisionPage, SeedData, Slot, Store, StoreDump,
+    Transfer,
 };
 use tipx_schema::vocab::{RecordKind, Vocabulary};
 
-/// Schema migrations, applied in order; `PRAGMA user_version` holds how many ran.
-const MIGRATIONS: &[&str] = &[
-    r#"
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE regions (code TEXT PRIMARY KEY, body TEXT NOT NULL);
-CREATE TABLE countries (
-    code TEXT PRIMARY KEY,
-    alpha3 TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    region TEXT, sub_region TEXT, intermediate_region TEXT,
-    body TEXT NOT NULL
-);
-CREATE TABLE instruments (id TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL);
-CREATE TABLE ratifications (
-    instrument TEXT NOT NULL, country TEXT NOT NULL, body TEXT NOT NULL,
-    PRIMARY KEY (instrument, country)
-);
-CREATE INDEX ratifications_by_country ON ratifications (country);
-CREATE TABLE records (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    status TEXT NOT NULL,
-    year_start INTEGER,
-    year_end INTEGER,
-    is_global INTEGER NOT NULL DEFAULT 0,
-    origin TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE INDEX records_by_kind ON records (kind, status, id);
-CREATE TABLE record_countries (
-    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
-    country TEXT NOT NULL,
-    PRIMARY KEY (record_id, country)
-);
-CREATE INDEX record_countries_by_country ON record_countries (country, record_id);
-CREATE TABLE record_facets (
-    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
-    facet TEXT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (record_id, facet, value)
-);
-CREATE INDEX record_facets_by_value ON record_facets (facet, value, record_id);
-"#,
-    r#"
-CREATE TABLE outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    record_id TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-INSERT INTO outbox (record_id, created_at) SELECT id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM records;
-"#,
-    // History: append-only, one row per change, written in the change's transaction.
-    r#"
-CREATE TABLE record_history (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    record_id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE INDEX record_history_by_record ON record_history (record_id, seq);
-"#,
-    // API keys: only the hash of each secret is kept.
-    r#"
-CREATE TABLE api_keys (
-    id TEXT PRIMARY KEY,
-    secret_hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-"#,
-    // Work in progress: drafts and submissions, at most one per record id, never public.
-    r#"
-CREATE TABLE revisions (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    status TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    updated_at TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE INDEX revisions_by_status ON revisions (status, updated_at, id);
-CREATE TABLE revision_countries (
-    record_id TEXT NOT NULL REFERENCES revisions (id) ON DELETE CASCADE,
-    country TEXT NOT NULL,
-    PRIMARY KEY (record_id, country)
-);
-CREATE INDEX revision_countries_by_country ON revision_countries (country, record_id);
-"#,
-];
+use super::migrations::{Migration, SQLITE_MIGRATIONS};
 
 const MAX_IDLE_CONNECTIONS: usize = 8;
 
@@ -226,21 +138,45 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let done: usize = conn
         .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
         .map_err(sql_err)? as usize;
-    if done > MIGRATIONS.len() {
+    if done > SQLITE_MIGRATIONS.len() {
         return Err(StoreError::Internal(format!(
             "the database schema (version {done}) is newer than this tipx (version {}): upgrade tipx",
-            MIGRATIONS.len()
+            SQLITE_MIGRATIONS.len()
         )));
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+    for migration in SQLITE_MIGRATIONS.iter().skip(done) {
         let tx = write_transaction(conn)?;
-        tx.execute_batch(sql).map_err(sql_err)?;
-        tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))
+        tx.execute_batch(migration.sql).map_err(sql_err)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", migration.version))
             .map_err(sql_err)?;
         tx.commit().map_err(sql_err)?;
-        tracing::info!(migration = index + 1, "database migrated");
+        tracing::info!(
+            migration = migration.version,
+            name = migration.name,
+            "database migrated"
+        );
     }
     Ok(())
+}
+
+/// Which migrations have run on the database in `data_dir` and which would run, without
+/// running them (nothing has run when there is no database yet).
+pub fn sqlite_migration_status(data_dir: &Path) -> StoreResult<Vec<(&'static Migration, bool)>> {
+    let path = data_dir.join("tipx.sqlite3");
+    let done = if path.exists() {
+        let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| {
+            StoreError::Unavailable(format!("cannot open {}: {e}", path.display()))
+        })?;
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .map_err(sql_err)?
+    } else {
+        0
+    };
+    Ok(SQLITE_MIGRATIONS
+        .iter()
+        .map(|m| (m, i64::from(m.version) <= done))
+        .collect())
 }
 
 /// A transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred one that
@@ -1095,6 +1031,255 @@ impl Bookkeeping for SqliteStore {
             )
             .map(|_| ())
             .map_err(sql_err)
+        })
+        .await
+    }
+}
+
+/// A lock file under `<data folder>/locks/`, held with an exclusive OS file lock: released when
+/// dropped or when the process ends, and honoured by every process on the same data folder.
+struct FileLock {
+    _file: std::fs::File,
+}
+
+#[async_trait]
+impl HeldLock for FileLock {
+    async fn still_held(&self) -> bool {
+        true
+    }
+}
+
+impl SqliteStore {
+    fn lock_file(&self, name: &str) -> StoreResult<std::fs::File> {
+        let dir = self
+            .inner
+            .path
+            .parent()
+            .map(|p| p.join("locks"))
+            .ok_or_else(|| internal("the database has no folder"))?;
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+        })?;
+        let safe: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let path = dir.join(format!("{safe}.lock"));
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))
+    }
+}
+
+#[async_trait]
+impl Locks for SqliteStore {
+    async fn lock(&self, name: &str) -> StoreResult<Box<dyn HeldLock>> {
+        let file = self.lock_file(name)?;
+        let file = tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+            .await
+            .map_err(internal)?
+            .map_err(|e| StoreError::Unavailable(format!("cannot lock: {e}")))?;
+        Ok(Box::new(FileLock { _file: file }))
+    }
+
+    async fn try_lock(&self, name: &str) -> StoreResult<Option<Box<dyn HeldLock>>> {
+        let file = self.lock_file(name)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Box::new(FileLock { _file: file }))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(StoreError::Unavailable(format!("cannot lock: {e}")))
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Nodes for SqliteStore {
+    async fn node_heartbeat(&self, node: &NodeInfo) -> StoreResult<()> {
+        let (id, body) = (node.id.clone(), to_json(node)?);
+        self.run(move |c| {
+            exec(
+                c,
+                "INSERT INTO nodes (id, body, seen_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = ?2, seen_at = ?3",
+                params![id, body, Utc::now().to_rfc3339()],
+            )
+            .map(|_| ())
+            .map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn live_nodes(&self, within_secs: u64) -> StoreResult<Vec<LiveNode>> {
+        self.run(move |c| {
+            let now = Utc::now();
+            let oldest = now - chrono::Duration::seconds(within_secs as i64);
+            exec(
+                c,
+                "DELETE FROM nodes WHERE seen_at < ?",
+                [oldest.to_rfc3339()],
+            )
+            .map_err(sql_err)?;
+            let mut stmt = c
+                .prepare_cached("SELECT body, seen_at FROM nodes")
+                .map_err(sql_err)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(sql_err)?;
+            let mut nodes = Vec::new();
+            for row in rows {
+                let (body, seen) = row.map_err(sql_err)?;
+                let seen = chrono::DateTime::parse_from_rfc3339(&seen).map_err(internal)?;
+                nodes.push(LiveNode {
+                    node: from_json(&body)?,
+                    seen_secs_ago: (now - seen.with_timezone(&Utc)).num_seconds().max(0) as u64,
+                });
+            }
+            nodes.sort_by(|a, b| {
+                (a.node.started_at, &a.node.id).cmp(&(b.node.started_at, &b.node.id))
+            });
+            Ok(nodes)
+        })
+        .await
+    }
+
+    async fn node_leave(&self, id: &str) -> StoreResult<()> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            exec(c, "DELETE FROM nodes WHERE id = ?", [id])
+                .map(|_| ())
+                .map_err(sql_err)
+        })
+        .await
+    }
+}
+
+fn with_origin(conn: &Connection, sql: &str) -> StoreResult<Vec<(Record, Origin)>> {
+    let mut stmt = conn.prepare(sql).map_err(sql_err)?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .map_err(sql_err)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (body, origin) = row.map_err(sql_err)?;
+        let origin = Origin::from_code(&origin)
+            .ok_or_else(|| internal(format!("unknown record origin '{origin}'")))?;
+        out.push((from_json(&body)?, origin));
+    }
+    Ok(out)
+}
+
+fn string_pairs(conn: &Connection, sql: &str) -> StoreResult<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(sql).map_err(sql_err)?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .map_err(sql_err)?;
+    rows.map(|r| r.map_err(sql_err)).collect()
+}
+
+#[async_trait]
+impl Transfer for SqliteStore {
+    async fn dump(&self) -> StoreResult<StoreDump> {
+        self.run(|c| {
+            // One read transaction: a consistent snapshot while the server goes on writing.
+            let tx = c.transaction().map_err(sql_err)?;
+            let dump = StoreDump {
+                reference: SeedData {
+                    regions: query_bodies(
+                        &tx,
+                        "SELECT body FROM regions ORDER BY code",
+                        Vec::new(),
+                    )?,
+                    countries: query_bodies(
+                        &tx,
+                        "SELECT body FROM countries ORDER BY code",
+                        Vec::new(),
+                    )?,
+                    instruments: query_bodies(
+                        &tx,
+                        "SELECT body FROM instruments ORDER BY position",
+                        Vec::new(),
+                    )?,
+                    ratifications: query_bodies(
+                        &tx,
+                        "SELECT body FROM ratifications ORDER BY instrument, country",
+                        Vec::new(),
+                    )?,
+                    records: Vec::new(),
+                },
+                catalogue: with_origin(&tx, "SELECT body, origin FROM records ORDER BY id")?,
+                revisions: with_origin(&tx, "SELECT body, origin FROM revisions ORDER BY id")?,
+                history: query_bodies(
+                    &tx,
+                    "SELECT body FROM record_history ORDER BY seq",
+                    Vec::new(),
+                )?,
+                keys: string_pairs(&tx, "SELECT body, secret_hash FROM api_keys ORDER BY id")?
+                    .into_iter()
+                    .map(|(body, hash)| Ok((from_json(&body)?, hash)))
+                    .collect::<StoreResult<_>>()?,
+                meta: string_pairs(&tx, "SELECT key, value FROM meta ORDER BY key")?,
+            };
+            tx.commit().map_err(sql_err)?;
+            Ok(dump)
+        })
+        .await
+    }
+
+    async fn restore(&self, dump: &StoreDump) -> StoreResult<()> {
+        let dump = dump.clone();
+        self.run(move |c| {
+            let tx = write_transaction(c)?;
+            let held: i64 = tx
+                .query_row(
+                    "SELECT (SELECT COUNT(*) FROM records) + (SELECT COUNT(*) FROM revisions) + (SELECT COUNT(*) FROM api_keys)",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(sql_err)?;
+            if held > 0 {
+                return Err(StoreError::Conflict(format!(
+                    "the target store is not empty ({held} records, revisions or keys): copy into an empty one"
+                )));
+            }
+            replace_reference(&tx, &dump.reference)?;
+            for (record, origin) in &dump.catalogue {
+                write_record(&tx, record, origin.code())?;
+            }
+            for (record, origin) in &dump.revisions {
+                write_revision(&tx, record, origin.code())?;
+            }
+            for entry in &dump.history {
+                exec(
+                    &tx,
+                    "INSERT INTO record_history (record_id, version, body) VALUES (?, ?, ?)",
+                    params![entry.record_id.as_str(), entry.version, to_json(entry)?],
+                )
+                .map_err(sql_err)?;
+            }
+            for (key, hash) in &dump.keys {
+                exec(
+                    &tx,
+                    "INSERT INTO api_keys (id, secret_hash, created_at, body) VALUES (?, ?, ?, ?)",
+                    params![key.id, hash, key.created_at.to_rfc3339(), to_json(key)?],
+                )
+                .map_err(sql_err)?;
+            }
+            for (key, value) in &dump.meta {
+                exec(
+                    &tx,
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+                    params![key, value],
+                )
+                .map_err(sql_err)?;
+            }
+            tx.commit().map_err(sql_err)?;
+            let _ = c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+            Ok(())
         })
         .await
     }

@@ -3,15 +3,16 @@
 //! The store is split into small ports, each with one job: [`ReferenceData`] (countries,
 //! regions, instruments, treaty status), [`RecordsRead`], [`RecordsWrite`] (a record, its
 //! history entry and its outbox row in one transaction), [`Outbox`] (what the search index still
-//! has to apply), [`Audit`] (history), [`Keys`] and [`Bookkeeping`]. [`Store`] is all of them together,
+//! has to apply), [`Audit`] (history), [`Keys`], [`Bookkeeping`], [`Locks`] (one seed import
+//! and one outbox drainer across nodes), [`Nodes`] (who serves) and [`Transfer`] (whole-store
+//! copies). [`Store`] is all of them together,
 //! which is what an implementation provides; use-case functions in `core` ask only for the ports
 //! they need. Adapters only store: versions, dates, statuses and history are decided by the core
 //! before a write reaches them.
 //!
 //! Methods are batch-shaped (`&[key]` in, many rows out) so that the GraphQL layer's DataLoaders
-//! can collect every key a query needs and ask once. The SQLite implementation lives in `api/`;
-//! a PostgreSQL one can join it behind the same ports, and `tests/store_contract.rs` holds every
-//! implementation to the same behaviour.
+//! can collect every key a query needs and ask once. The SQLite and PostgreSQL implementations
+//! live in `api/`, and `tests/store_contract.rs` holds both to the same behaviour.
 
 use async_trait::async_trait;
 
@@ -286,10 +287,98 @@ pub trait Bookkeeping: Send + Sync {
     async fn next_in_sequence(&self, name: &str) -> StoreResult<u64>;
 }
 
+/// A lock held across every node sharing the store, released when dropped, and lost when the
+/// node holding it dies (its database connection or its process goes away).
+#[async_trait]
+pub trait HeldLock: Send + Sync {
+    /// Whether the lock is still held (a dropped database connection loses it).
+    async fn still_held(&self) -> bool;
+}
+
+/// Named locks across nodes: one seed import at a time, one node draining the outbox.
+#[async_trait]
+pub trait Locks: Send + Sync {
+    /// Waits until the named lock is free, then holds it.
+    async fn lock(&self, name: &str) -> StoreResult<Box<dyn HeldLock>>;
+    /// Holds the named lock if it is free; `None` when another holder has it.
+    async fn try_lock(&self, name: &str) -> StoreResult<Option<Box<dyn HeldLock>>>;
+}
+
+/// One API node of a deployment, as it last reported itself.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NodeInfo {
+    /// Random, new at every start.
+    pub id: String,
+    /// The address it listens on, as it sees it.
+    pub addr: String,
+    /// Its search backend (`embedded` or `meilisearch`).
+    pub search: String,
+    pub version: String,
+    pub started_at: DateTime<Utc>,
+    /// Whether it holds the outbox lock (applies changes to the search index).
+    pub drains_outbox: bool,
+}
+
+/// A node with how long ago it last reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveNode {
+    pub node: NodeInfo,
+    pub seen_secs_ago: u64,
+}
+
+/// The nodes of the deployment: each reports every few seconds.
+#[async_trait]
+pub trait Nodes: Send + Sync {
+    /// Records (or refreshes) a node's report, stamped with the store's clock.
+    async fn node_heartbeat(&self, node: &NodeInfo) -> StoreResult<()>;
+    /// Nodes that reported within `within_secs`, oldest start first; older reports are removed.
+    async fn live_nodes(&self, within_secs: u64) -> StoreResult<Vec<LiveNode>>;
+    /// Removes a node's report (it is shutting down).
+    async fn node_leave(&self, id: &str) -> StoreResult<()>;
+}
+
+/// Everything a store holds but the outbox (derived: a restored store queues every record for
+/// the search index), for moving a deployment from one store to another.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StoreDump {
+    /// Regions, countries, instruments and ratifications (`records` empty).
+    pub reference: SeedData,
+    /// Catalogue records with their origin.
+    pub catalogue: Vec<(Record, Origin)>,
+    /// Drafts and submissions with their origin.
+    pub revisions: Vec<(Record, Origin)>,
+    /// Every history entry, in the order they were written.
+    pub history: Vec<HistoryEntry>,
+    /// Every key with its secret's hash.
+    pub keys: Vec<(ApiKey, String)>,
+    /// The bookkeeping area (seed fingerprint, sequences).
+    pub meta: Vec<(String, String)>,
+}
+
+/// Whole-store copies (`tipx copy`).
+#[async_trait]
+pub trait Transfer: Send + Sync {
+    /// Reads everything, in one consistent snapshot.
+    async fn dump(&self) -> StoreResult<StoreDump>;
+    /// Writes a dump into this store, in one transaction, and queues every catalogue record
+    /// for the search index. Refuses (`Conflict`) a store that already holds records or keys.
+    async fn restore(&self, dump: &StoreDump) -> StoreResult<()>;
+}
+
 /// Every port together: what a store implementation provides.
 #[async_trait]
 pub trait Store:
-    ReferenceData + RecordsRead + RecordsWrite + Outbox + Audit + Keys + Bookkeeping + 'static
+    ReferenceData
+    + RecordsRead
+    + RecordsWrite
+    + Outbox
+    + Audit
+    + Keys
+    + Bookkeeping
+    + Locks
+    + Nodes
+    + Transfer
+    + 'static
 {
     /// A short name of the implementation, for `/health` and logs.
     fn backend_name(&self) -> &'static str;
