@@ -272,6 +272,20 @@ pub fn error_codes(answer: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The `tipx` binary cargo built for this test run.
+pub fn tipx_bin() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    let bin = target.join("debug").join("tipx");
+    assert!(
+        bin.exists(),
+        "{} is missing: cargo build -p tipx-api",
+        bin.display()
+    );
+    bin
+}
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -8,6 +8,7 @@ mod errors;
 mod filters;
 mod graphiql;
 mod lookups;
+mod nodes;
 mod pagination;
 mod schema_snapshot;
 mod search_api;

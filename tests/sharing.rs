@@ -3,7 +3,6 @@
 //! matrix, version conflicts, the do-no-harm guard and the small-count rule.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
@@ -13,21 +12,7 @@ use tipx_schema::model::Record;
 use tipx_schema::store::{RevisionFilter, Store};
 use tipx_schema::vocab::{RecordKind, RecordStatus};
 
-use crate::helpers::{error_codes, repo_root, seed, spawn_app, TestApp};
-
-/// The `tipx` binary cargo built for this test run.
-fn tipx_bin() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"));
-    let bin = target.join("debug").join("tipx");
-    assert!(
-        bin.exists(),
-        "{} is missing: cargo build -p tipx-api",
-        bin.display()
-    );
-    bin
-}
+use crate::helpers::{error_codes, seed, spawn_app, tipx_bin, TestApp};
 
 /// Runs `tipx` with arguments on the app's data folder; returns standard output.
 fn tipx(app: &TestApp, args: &[&str]) -> String {
