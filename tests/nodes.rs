@@ -489,3 +489,30 @@ async fn two_nodes_started_together_migrate_and_import_once_and_an_embedded_inde
         );
     }
 }
+
+#[tokio::test]
+async fn a_node_started_right_after_one_was_killed_takes_its_place() {
+    let Some(db) = fresh_database("restart").await else {
+        return;
+    };
+    let setup = NodeSetup {
+        database_url: &db,
+        meili: None,
+        seed_dir: None,
+    };
+    let mut crashed = setup.start().await;
+    let crashed_id = crashed.health().await["node"].as_str().unwrap().to_owned();
+    crashed.kill();
+    // Its report has not expired, but it no longer holds its lock: the new node on an
+    // embedded index is not refused, and the dead one leaves /health at once.
+    let next = setup.start().await;
+    let health = next.health().await;
+    let ids: Vec<&str> = health["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&crashed_id.as_str()), "{health}");
+    assert_eq!(ids, [health["node"].as_str().unwrap()], "{health}");
+}

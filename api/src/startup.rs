@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tipx_schema::graphql::{build_schema, QueryLimits};
 use tipx_schema::search::SearchBackend;
 
-use tipx_schema::store::{NodeInfo, Store};
+use tipx_schema::store::{HeldLock, NodeInfo, Store};
 use tokio::sync::Notify;
 
 use crate::config::Settings;
@@ -39,6 +39,14 @@ struct Node {
     store: Arc<dyn Store>,
     info: NodeInfo,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Held while the node lives: another node that finds it free knows this one is gone,
+    /// even before its report expires.
+    alive: Option<Box<dyn HeldLock>>,
+}
+
+/// The lock a node holds for as long as it lives.
+fn node_lock(id: &str) -> String {
+    format!("node:{id}")
 }
 
 impl Node {
@@ -47,6 +55,7 @@ impl Node {
         for task in self.tasks.drain(..) {
             task.abort();
         }
+        self.alive = None;
         if let Err(err) = self.store.node_leave(&self.info.id).await {
             tracing::warn!(error = %err, "could not remove this node's report from the store");
         }
@@ -76,12 +85,20 @@ async fn refuse_embedded_with_several_nodes(
     store: &dyn Store,
     me: &NodeInfo,
 ) -> anyhow::Result<()> {
-    let others: Vec<_> = store
-        .live_nodes(NODE_ALIVE_SECS)
-        .await?
-        .into_iter()
-        .filter(|n| n.node.id != me.id)
-        .collect();
+    let mut others = Vec::new();
+    for other in store.live_nodes(NODE_ALIVE_SECS).await? {
+        if other.node.id == me.id {
+            continue;
+        }
+        // A node that died without leaving (SIGKILL, a crash) no longer holds its lock:
+        // forget it at once rather than after its report expires.
+        if store.try_lock(&node_lock(&other.node.id)).await?.is_some() {
+            tracing::info!(node = %other.node.id, "a node that stopped without leaving is forgotten");
+            store.node_leave(&other.node.id).await?;
+            continue;
+        }
+        others.push(other);
+    }
     let clash = others.iter().find(|n| {
         me.search == "embedded" || n.node.search == "embedded" || n.node.search != me.search
     });
@@ -217,6 +234,10 @@ impl Application {
             started_at: chrono::Utc::now(),
             drains_outbox: false,
         };
+        let alive = store
+            .lock(&node_lock(&info.id))
+            .await
+            .context("taking this node's lock in the store")?;
         store
             .node_heartbeat(&info)
             .await
@@ -288,6 +309,7 @@ impl Application {
                 store: store_for_node,
                 info,
                 tasks: vec![indexer_task, heartbeat_task],
+                alive: Some(alive),
             },
         })
     }

@@ -1050,21 +1050,27 @@ impl HeldLock for FileLock {
 }
 
 impl SqliteStore {
-    fn lock_file(&self, name: &str) -> StoreResult<std::fs::File> {
+    fn lock_path(&self, name: &str) -> StoreResult<PathBuf> {
         let dir = self
             .inner
             .path
             .parent()
             .map(|p| p.join("locks"))
             .ok_or_else(|| internal("the database has no folder"))?;
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
-        })?;
         let safe: String = name
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
-        let path = dir.join(format!("{safe}.lock"));
+        Ok(dir.join(format!("{safe}.lock")))
+    }
+
+    fn lock_file(&self, name: &str) -> StoreResult<std::fs::File> {
+        let path = self.lock_path(name)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
         std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -1148,6 +1154,10 @@ impl Nodes for SqliteStore {
     }
 
     async fn node_leave(&self, id: &str) -> StoreResult<()> {
+        // The node's own lock file goes with it (one per node start otherwise accumulates).
+        if let Ok(path) = self.lock_path(&format!("node:{id}")) {
+            let _ = std::fs::remove_file(path);
+        }
         let id = id.to_owned();
         self.run(move |c| {
             exec(c, "DELETE FROM nodes WHERE id = ?", [id])
