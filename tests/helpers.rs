@@ -99,6 +99,13 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(data_dir, |_| {}).await
 }
 
+/// Starts a server on a given database (PostgreSQL URL, or `None` for SQLite in `data_dir`).
+pub async fn spawn_app_on(data_dir: TempDir, database_url: Option<String>) -> TestApp {
+    let app = start(data_dir, database_url, |_| {}).await;
+    app.wait_until_indexed().await;
+    app
+}
+
 /// Starts a new server on a stopped one's data folder and database.
 pub async fn spawn_app_again(mut app: TestApp) -> TestApp {
     app.stop().await;

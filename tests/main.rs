@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod copy;
 mod dataloaders;
 mod errors;
 mod filters;
