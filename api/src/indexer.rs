@@ -22,7 +22,9 @@ const BATCH: usize = 2_000;
 /// Per batch while catching up with a large backlog: fewer, larger writes, which a server
 /// such as Meilisearch indexes in fewer passes.
 const BULK_BATCH: usize = 20_000;
-const IDLE_POLL: Duration = Duration::from_secs(1);
+/// How often the draining node looks for changes written by other nodes (its own writes wake
+/// it at once).
+const IDLE_POLL: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Builds search documents for records, loading their countries in one call.
@@ -182,19 +184,16 @@ pub async fn run(
                     "lost the outbox lock (database connection closed); another node may drain now"
                 );
             }
-            match store.try_lock(OUTBOX_LOCK).await {
-                Ok(Some(l)) => {
+            draining.store(false, Ordering::Relaxed);
+            // Waits while another node drains (on its own connection, so it costs nothing);
+            // PostgreSQL hands the lock over the moment that node lets go or dies.
+            match store.lock(OUTBOX_LOCK).await {
+                Ok(l) => {
                     tracing::debug!("this node applies the outbox to the search index");
                     lease = Some(l);
                     idle_since = Instant::now();
                 }
-                Ok(None) => {
-                    draining.store(false, Ordering::Relaxed);
-                    let _ = tokio::time::timeout(IDLE_POLL, wake.notified()).await;
-                    continue;
-                }
                 Err(err) => {
-                    draining.store(false, Ordering::Relaxed);
                     tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "cannot take the outbox lock; will retry");
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(MAX_BACKOFF);
