@@ -363,6 +363,24 @@ pub struct Facets {
     pub sdg_targets: Vec<SdgTarget>,
 }
 
+impl Facets {
+    /// `(facet, code)` pairs, as the stores file them in their `record_facets` tables.
+    pub fn pairs(&self) -> Vec<(&'static str, &'static str)> {
+        self.forms
+            .iter()
+            .map(|v| ("form", v.code()))
+            .chain(self.sectors.iter().map(|v| ("sector", v.code())))
+            .chain(
+                self.target_groups
+                    .iter()
+                    .map(|v| ("target_group", v.code())),
+            )
+            .chain(self.pillars.iter().map(|v| ("pillar", v.code())))
+            .chain(self.sdg_targets.iter().map(|v| ("sdg", v.code())))
+            .collect()
+    }
+}
+
 impl Record {
     pub fn kind(&self) -> RecordKind {
         match self {

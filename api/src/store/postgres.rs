@@ -98,6 +98,18 @@ fn bodies<T: serde::de::DeserializeOwned>(rows: &[Row]) -> StoreResult<Vec<T>> {
         .collect()
 }
 
+/// Rows of (record body, origin).
+fn with_origin(rows: &[Row]) -> StoreResult<Vec<(Record, Origin)>> {
+    rows.iter()
+        .map(|row| {
+            let origin: &str = row.get(1);
+            let origin = Origin::from_code(origin)
+                .ok_or_else(|| internal(format!("unknown record origin '{origin}'")))?;
+            Ok((from_json(row.get::<_, &str>(0))?, origin))
+        })
+        .collect()
+}
+
 fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
     params
         .iter()
@@ -325,20 +337,7 @@ fn filter_sql(filter: &RecordFilter, sql: &mut String, params: &mut Vec<Param>) 
                WHERE rc.record_id = r.id AND (c.region = ANY(${p}) OR c.sub_region = ANY(${p}) OR c.intermediate_region = ANY(${p}))){global})"
         ));
     }
-    let facets: [(&str, Vec<&'static str>); 5] = [
-        ("form", filter.forms.iter().map(|v| v.code()).collect()),
-        ("sector", filter.sectors.iter().map(|v| v.code()).collect()),
-        (
-            "target_group",
-            filter.target_groups.iter().map(|v| v.code()).collect(),
-        ),
-        ("pillar", filter.pillars.iter().map(|v| v.code()).collect()),
-        ("sdg", filter.sdg_targets.iter().map(|v| v.code()).collect()),
-    ];
-    for (facet, values) in facets {
-        if values.is_empty() {
-            continue;
-        }
+    for (facet, values) in filter.facet_conditions() {
         params.push(Box::new(codes(&values)));
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM record_facets f WHERE f.record_id = r.id AND f.facet = '{facet}' AND f.value = ANY(${}))",
@@ -406,15 +405,7 @@ impl RecordRows {
             self.country_ids.push(id.clone());
             self.countries.push(country.as_str().to_owned());
         }
-        let f = record.facets();
-        let values = f
-            .forms
-            .iter()
-            .map(|v| ("form", v.code()))
-            .chain(f.sectors.iter().map(|v| ("sector", v.code())))
-            .chain(f.target_groups.iter().map(|v| ("target_group", v.code())))
-            .chain(f.pillars.iter().map(|v| ("pillar", v.code())))
-            .chain(f.sdg_targets.iter().map(|v| ("sdg", v.code())));
+        let values = record.facets().pairs();
         for (facet, value) in values {
             self.facet_ids.push(id.clone());
             self.facets.push(facet.to_owned());
@@ -891,14 +882,7 @@ impl RecordsRead for PgStore {
             .query(&stmt, &[&self::ids(ids)])
             .await
             .map_err(pg_err)?;
-        rows.iter()
-            .map(|row| {
-                let origin: &str = row.get(1);
-                let origin = Origin::from_code(origin)
-                    .ok_or_else(|| internal(format!("unknown record origin '{origin}'")))?;
-                Ok((from_json(row.get::<_, &str>(0))?, origin))
-            })
-            .collect()
+        with_origin(&rows)
     }
 
     async fn revisions(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
@@ -1303,16 +1287,6 @@ impl Transfer for PgStore {
             let tx = &tx;
             async move { tx.query(sql, &[]).await.map_err(pg_err) }
         };
-        let with_origin = |rows: Vec<Row>| -> StoreResult<Vec<(Record, Origin)>> {
-            rows.iter()
-                .map(|row| {
-                    let origin: &str = row.get(1);
-                    let origin = Origin::from_code(origin)
-                        .ok_or_else(|| internal(format!("unknown record origin '{origin}'")))?;
-                    Ok((from_json(row.get::<_, &str>(0))?, origin))
-                })
-                .collect()
-        };
         let dump = StoreDump {
             reference: SeedData {
                 regions: bodies(&q("SELECT body FROM regions ORDER BY code").await?)?,
@@ -1323,8 +1297,8 @@ impl Transfer for PgStore {
                 )?,
                 records: Vec::new(),
             },
-            catalogue: with_origin(q("SELECT body, origin FROM records ORDER BY id").await?)?,
-            revisions: with_origin(q("SELECT body, origin FROM revisions ORDER BY id").await?)?,
+            catalogue: with_origin(&q("SELECT body, origin FROM records ORDER BY id").await?)?,
+            revisions: with_origin(&q("SELECT body, origin FROM revisions ORDER BY id").await?)?,
             history: bodies(&q("SELECT body FROM record_history ORDER BY seq").await?)?,
             keys: q("SELECT body, secret_hash FROM api_keys ORDER BY id")
                 .await?

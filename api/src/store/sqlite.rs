@@ -251,20 +251,7 @@ fn filter_sql(filter: &RecordFilter, sql: &mut String, args: &mut Vec<SqlValue>)
             ));
         }
     }
-    let facets: [(&str, Vec<&'static str>); 5] = [
-        ("form", filter.forms.iter().map(|v| v.code()).collect()),
-        ("sector", filter.sectors.iter().map(|v| v.code()).collect()),
-        (
-            "target_group",
-            filter.target_groups.iter().map(|v| v.code()).collect(),
-        ),
-        ("pillar", filter.pillars.iter().map(|v| v.code()).collect()),
-        ("sdg", filter.sdg_targets.iter().map(|v| v.code()).collect()),
-    ];
-    for (facet, values) in facets {
-        if values.is_empty() {
-            continue;
-        }
+    for (facet, values) in filter.facet_conditions() {
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM record_facets f WHERE f.record_id = r.id AND f.facet = '{facet}' AND f.value IN ({}))",
             placeholders(values.len())
@@ -331,16 +318,7 @@ fn write_record(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreRes
         )
         .map_err(sql_err)?;
     }
-    let f = record.facets();
-    let values: Vec<(&str, &str)> = f
-        .forms
-        .iter()
-        .map(|v| ("form", v.code()))
-        .chain(f.sectors.iter().map(|v| ("sector", v.code())))
-        .chain(f.target_groups.iter().map(|v| ("target_group", v.code())))
-        .chain(f.pillars.iter().map(|v| ("pillar", v.code())))
-        .chain(f.sdg_targets.iter().map(|v| ("sdg", v.code())))
-        .collect();
+    let values = record.facets().pairs();
     for (facet, value) in values {
         exec(
             tx,
@@ -676,23 +654,7 @@ impl RecordsRead for SqliteStore {
             "SELECT body, origin FROM records WHERE id IN ({})",
             placeholders(ids.len())
         );
-        self.run(move |c| {
-            let mut stmt = c.prepare_cached(&sql).map_err(sql_err)?;
-            let rows = stmt
-                .query_map(params_from_iter(args), |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })
-                .map_err(sql_err)?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (body, origin) = row.map_err(sql_err)?;
-                let origin = Origin::from_code(&origin)
-                    .ok_or_else(|| internal(format!("unknown record origin '{origin}'")))?;
-                out.push((from_json(&body)?, origin));
-            }
-            Ok(out)
-        })
-        .await
+        self.run(move |c| with_origin(c, &sql, args)).await
     }
 
     async fn revisions(&self, ids: &[RecordId]) -> StoreResult<Vec<Record>> {
@@ -1168,10 +1130,17 @@ impl Nodes for SqliteStore {
     }
 }
 
-fn with_origin(conn: &Connection, sql: &str) -> StoreResult<Vec<(Record, Origin)>> {
-    let mut stmt = conn.prepare(sql).map_err(sql_err)?;
+/// Rows of (record body, origin).
+fn with_origin(
+    conn: &Connection,
+    sql: &str,
+    args: Vec<SqlValue>,
+) -> StoreResult<Vec<(Record, Origin)>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(sql_err)?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .query_map(params_from_iter(args), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
         .map_err(sql_err)?;
     let mut out = Vec::new();
     for row in rows {
@@ -1221,8 +1190,16 @@ impl Transfer for SqliteStore {
                     )?,
                     records: Vec::new(),
                 },
-                catalogue: with_origin(&tx, "SELECT body, origin FROM records ORDER BY id")?,
-                revisions: with_origin(&tx, "SELECT body, origin FROM revisions ORDER BY id")?,
+                catalogue: with_origin(
+                    &tx,
+                    "SELECT body, origin FROM records ORDER BY id",
+                    Vec::new(),
+                )?,
+                revisions: with_origin(
+                    &tx,
+                    "SELECT body, origin FROM revisions ORDER BY id",
+                    Vec::new(),
+                )?,
                 history: query_bodies(
                     &tx,
                     "SELECT body FROM record_history ORDER BY seq",

@@ -45,6 +45,24 @@ pub struct RecordFilter {
     pub include_global: bool,
 }
 
+impl RecordFilter {
+    /// The facet conditions, as the stores file facets (`record_facets`): per facet, the codes
+    /// of which one must match; facets without a condition are left out.
+    pub fn facet_conditions(&self) -> Vec<(&'static str, Vec<&'static str>)> {
+        let all: [(&'static str, Vec<&'static str>); 5] = [
+            ("form", self.forms.iter().map(|v| v.code()).collect()),
+            ("sector", self.sectors.iter().map(|v| v.code()).collect()),
+            (
+                "target_group",
+                self.target_groups.iter().map(|v| v.code()).collect(),
+            ),
+            ("pillar", self.pillars.iter().map(|v| v.code()).collect()),
+            ("sdg", self.sdg_targets.iter().map(|v| v.code()).collect()),
+        ];
+        all.into_iter().filter(|(_, v)| !v.is_empty()).collect()
+    }
+}
+
 /// Forward pagination: at most `first` records after the record `after`, in id order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PageRequest {
