@@ -18,7 +18,7 @@ if [ "${1:-}" = "stop" ]; then
   exit 0
 fi
 
-find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+find_bin() { { ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true; } | sort -V | tail -1; }
 bin=$(find_bin)
 if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
   echo "installing Debian's postgresql package" >&2
