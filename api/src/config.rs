@@ -265,6 +265,15 @@ impl Settings {
         {
             settings.storage.database_url = None;
         }
+        // An empty key (e.g. TIPX__SEARCH__MEILI_KEY=) means "no key", not the key "".
+        if settings
+            .search
+            .meili_key
+            .as_ref()
+            .is_some_and(|k| k.0.is_empty())
+        {
+            settings.search.meili_key = None;
+        }
         // An empty URL (e.g. TIPX__SEARCH__MEILI_URL=) means "embedded".
         if settings
             .search
@@ -378,6 +387,21 @@ mod tests {
         s.storage.database_url = Some(Secret("postgres://tipx:pg-pass-456@db/tipx".into()));
         assert!(!format!("{s:?}").contains("master-key-123"));
         assert!(!format!("{s:?}").contains("pg-pass-456"));
+    }
+
+    #[test]
+    fn empty_values_mean_unset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tipx.toml");
+        std::fs::write(
+            &path,
+            "[search]\nmeili_url = \"\"\nmeili_key = \"\"\n[storage]\ndatabase_url = \" \"\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&path), &Overrides::default()).unwrap();
+        assert_eq!(s.search.meili_url, None);
+        assert_eq!(s.search.meili_key, None);
+        assert_eq!(s.storage.database_url, None);
     }
 
     #[test]
