@@ -68,16 +68,24 @@ class Node:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(tmp, f"node-{name}.log"), "w")
         args = [tipx, "serve", "--addr", f"127.0.0.1:{self.port}", "--data-dir", os.path.join(tmp, f"data-{name}")]
+        self.started = time.monotonic()
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
                                      env=dict(os.environ, TIPX__LOG__FILTER="warn", **env))
+        self.listening = None
 
     def wait_caught_up(self, limit=1800):
         start = time.monotonic()
         while time.monotonic() - start < limit:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"tipx exited: see {self.log.name}")
+                self.log.flush()
+                tail = open(self.log.name).read()[-3000:]
+                raise RuntimeError(f"tipx exited; the end of its log:\n{tail}")
             try:
-                if bs.http("GET", self.base + "/health", timeout=2)["search"]["caught_up"]:
+                health = bs.http("GET", self.base + "/health", timeout=2)
+                if self.listening is None:
+                    self.listening = time.monotonic() - self.started
+                if health["search"]["caught_up"]:
+                    self.caught_up = time.monotonic() - self.started
                     return
             except Exception:
                 pass
@@ -197,7 +205,8 @@ def main():
         say(lines, "# Several nodes: PostgreSQL and extra nodes, measured")
         say(lines)
         say(lines, f"{datetime.date.today()}, {platform.node()}, {os.cpu_count()} cores; `python3 scripts/bench-nodes.py"
-            f"{' --records ' + str(args.records) if args.records else ''}`; release build; {corpus}; "
+            f"{' --records ' + str(args.records) if args.records else ''}`; "
+            f"{'release build' if '/release/' in args.tipx else 'binary ' + args.tipx + ' (not a release build)'}; {corpus}; "
             f"PostgreSQL {pg_version} on loopback; wrk, {args.duration} s per cell. One run: read the "
             "numbers as orders of magnitude.")
         say(lines)
@@ -205,6 +214,7 @@ def main():
         # 1. One client, SQLite vs PostgreSQL, embedded index.
         progress("one node on SQLite, one on PostgreSQL")
         results = {}
+        starts = {}
         for store in ("SQLite", "PostgreSQL"):
             env = dict(env_seed)
             if store == "PostgreSQL":
@@ -212,6 +222,7 @@ def main():
             node = Node(args.tipx, tmp, store.lower(), env)
             cleanups.append(node.stop)
             node.wait_caught_up()
+            starts[store] = (node.listening, node.caught_up)
             for label, q in READS.items():
                 url = node.base + "/graphql?query=" + urllib.parse.quote(q)
                 results[(label, store)] = bs.wrk(url, 1, args.duration, tmp)
@@ -224,6 +235,10 @@ def main():
             cells = [f"{bs.fmt(results[(label, s)][0], 2)} / {bs.fmt(results[(label, s)][1], 2)} ms"
                      for s in ("SQLite", "PostgreSQL")]
             say(lines, f"| {label} | {cells[0]} | {cells[1]} |")
+        say(lines, "| first start: listening (the seed imported) | " + " | ".join(
+            f"{bs.fmt(starts[s][0])} s" for s in ("SQLite", "PostgreSQL")) + " |")
+        say(lines, "| first start: search caught up (embedded index filled) | " + " | ".join(
+            f"{bs.fmt(starts[s][1])} s" for s in ("SQLite", "PostgreSQL")) + " |")
         say(lines)
 
         # 2. Several nodes on PostgreSQL + Meilisearch behind nginx.
@@ -262,7 +277,10 @@ def main():
             size = subprocess.run(["psql", db, "-Atc", "SELECT pg_size_pretty(pg_database_size(current_database()))"],
                                   capture_output=True, text=True).stdout.strip()
             say(lines)
-            say(lines, f"PostgreSQL database size for this corpus: {size}.")
+            meili_size = f", Meilisearch's data folder {bs.fmt(bs.du_mb(os.path.join(tmp, 'meili-data')), 0)} MB" \
+                if meili_proc else ""
+            say(lines, f"Sizes for this corpus: the PostgreSQL database {size}{meili_size} "
+                "(an SQLite data folder with its embedded index: see docs/benchmarks.md).")
             say(lines)
             say(lines, "A 2-core machine runs the load tool, nginx, PostgreSQL, Meilisearch and every node: more nodes "
                 "cannot add throughput here. The rows show the cost of the proxy hop and of sharing the machine, "

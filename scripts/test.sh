@@ -174,3 +174,8 @@ python3 scripts/bench-scale.py --check-widgets widgets/first-load-kb.txt
 step "benchmark command, end to end on a tiny dataset (numbers not checked; it must only run)"
 python3 scripts/bench-scale.py --tiny --tipx "$target_abs/debug/tipx" --out "${CARGO_TARGET_DIR:-target}/bench-tiny.md" >/dev/null
 echo "wrote ${CARGO_TARGET_DIR:-target}/bench-tiny.md"
+
+step "several-nodes benchmark, end to end on the real seed (numbers not checked; it must only run)"
+TIPX_BENCH_DATABASE_URL="$TIPX_TEST_DATABASE_URL" python3 scripts/bench-nodes.py --tipx "$target_abs/debug/tipx" \
+  --duration 1 --out "${CARGO_TARGET_DIR:-target}/bench-nodes-tiny.md" >/dev/null
+echo "wrote ${CARGO_TARGET_DIR:-target}/bench-nodes-tiny.md"

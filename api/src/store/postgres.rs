@@ -4,8 +4,8 @@
 //! Connections come from a pool (deadpool-postgres over tokio-postgres). Migrations are SQL
 //! files in `api/migrations/postgres/`, applied at start under an advisory lock, so nodes
 //! starting together migrate once. Writes of records take a transaction-level advisory lock
-//! per record id (in id order, so two batches cannot deadlock), then check the versions they
-//! expect: two nodes changing one record at once give one success and one `Conflict`. Batches
+//! per record id (in id order, so two batches cannot deadlock; a batch of more than 64 records
+//! takes one lock on every record instead), then check the versions they expect: two nodes changing one record at once give one success and one `Conflict`. Batches
 //! are written with one statement per table (`UNNEST` of arrays), so a seed import of 100,000
 //! records is a few hundred statements, not a million. Named locks ([`Locks`]) are session
 //! advisory locks on a connection of their own: when a node dies, its connection closes and
@@ -39,6 +39,12 @@ use super::migrations::{Migration, POSTGRES_MIGRATIONS};
 /// Advisory lock classes (the first of the two-integer key), so ours never collide.
 const LOCK_CLASS_RECORD: i32 = 0x7469_7001;
 const LOCK_CLASS_NAMED: i32 = 0x7469_7002;
+/// Every record at once (key 0): a large batch takes it exclusively instead of one lock per
+/// record (a 100,000-record import would exhaust PostgreSQL's lock table); small batches take
+/// it shared, then their records' locks.
+const LOCK_CLASS_ALL_RECORDS: i32 = 0x7469_7003;
+/// A batch larger than this locks every record at once.
+const MAX_RECORD_LOCKS: usize = 64;
 /// The named lock migrations run under.
 const MIGRATIONS_LOCK: &str = "migrations";
 /// Rows per statement when writing batches.
@@ -551,6 +557,15 @@ async fn apply_writes(
     tx: &deadpool_postgres::Transaction<'_>,
     writes: &[RecordWrite],
 ) -> StoreResult<()> {
+    let all = writes.len() > MAX_RECORD_LOCKS;
+    let sql = if all {
+        "SELECT pg_advisory_xact_lock($1, 0)"
+    } else {
+        "SELECT pg_advisory_xact_lock_shared($1, 0)"
+    };
+    tx.execute(sql, &[&LOCK_CLASS_ALL_RECORDS])
+        .await
+        .map_err(pg_err)?;
     let mut rest = writes;
     while !rest.is_empty() {
         // A chunk never holds one id twice: the second write of an id expects the version
@@ -563,7 +578,7 @@ async fn apply_writes(
             .count();
         let (chunk, tail) = rest.split_at(len);
         rest = tail;
-        apply_chunk(tx, chunk).await?;
+        apply_chunk(tx, chunk, !all).await?;
     }
     Ok(())
 }
@@ -571,18 +586,21 @@ async fn apply_writes(
 async fn apply_chunk(
     tx: &deadpool_postgres::Transaction<'_>,
     chunk: &[RecordWrite],
+    lock_each: bool,
 ) -> StoreResult<()> {
     let mut ids: Vec<String> = chunk
         .iter()
         .map(|w| w.record.id().as_str().to_owned())
         .collect();
     ids.sort();
-    tx.execute(
-        "SELECT pg_advisory_xact_lock($1, hashtext(id)) FROM UNNEST($2::text[]) AS t(id) ORDER BY id",
-        &[&LOCK_CLASS_RECORD, &ids],
-    )
-    .await
-    .map_err(pg_err)?;
+    if lock_each {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext(id)) FROM UNNEST($2::text[]) AS t(id) ORDER BY id",
+            &[&LOCK_CLASS_RECORD, &ids],
+        )
+        .await
+        .map_err(pg_err)?;
+    }
     let mut stored: std::collections::HashMap<String, i32> = std::collections::HashMap::new();
     for row in tx
         .query(
