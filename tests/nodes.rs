@@ -268,8 +268,7 @@ async fn three_nodes_on_one_database_and_one_meilisearch_serve_the_same_answers(
     let a = setup.start().await;
     let b = setup.start().await;
     let c = setup.start().await;
-    let nodes = [&a, &b, &c];
-    for node in nodes {
+    for node in [&a, &b, &c] {
         eventually("search caught up", 120, || async {
             node.health().await["search"]["caught_up"] == true
         })
@@ -321,7 +320,7 @@ async fn three_nodes_on_one_database_and_one_meilisearch_serve_the_same_answers(
     assert_eq!(published["publish"]["status"], "PUBLISHED");
 
     // Every node serves it by id at once, and finds it in search once the outbox is drained.
-    for node in nodes {
+    for node in [&a, &b, &c] {
         let got = node
             .gql(
                 None,
@@ -342,7 +341,7 @@ async fn three_nodes_on_one_database_and_one_meilisearch_serve_the_same_answers(
     }
     // Same answers everywhere.
     let mut answers = Vec::new();
-    for node in nodes {
+    for node in [&a, &b, &c] {
         answers.push(
             node.gql(
                 None,
@@ -364,6 +363,18 @@ async fn three_nodes_on_one_database_and_one_meilisearch_serve_the_same_answers(
         .filter(|n| n["drains_outbox"] == true)
         .count();
     assert!(drainers <= 1, "{health}");
+
+    // A node stopped with SIGTERM finishes, leaves /health at once and exits cleanly.
+    let mut c = c;
+    let status = Command::new("kill")
+        .args(["-TERM", &c.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = c.child.wait().unwrap();
+    assert!(exit.success(), "a node stopped with SIGTERM exits with success: {exit}");
+    let nodes = a.health().await["nodes"].as_array().unwrap().len();
+    assert_eq!(nodes, 2, "the stopped node removed its report");
 }
 
 #[tokio::test]
