@@ -372,7 +372,10 @@ async fn three_nodes_on_one_database_and_one_meilisearch_serve_the_same_answers(
         .unwrap();
     assert!(status.success());
     let exit = c.child.wait().unwrap();
-    assert!(exit.success(), "a node stopped with SIGTERM exits with success: {exit}");
+    assert!(
+        exit.success(),
+        "a node stopped with SIGTERM exits with success: {exit}"
+    );
     let nodes = a.health().await["nodes"].as_array().unwrap().len();
     assert_eq!(nodes, 2, "the stopped node removed its report");
 }
