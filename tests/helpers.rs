@@ -99,6 +99,36 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(data_dir, |_| {}).await
 }
 
+/// A `tipx` command on a store: a data folder, and a PostgreSQL database if any.
+fn tipx_command(bin: &Path, data_dir: &Path, database_url: Option<&str>) -> std::process::Command {
+    let mut command = std::process::Command::new(bin);
+    command
+        .env("TIPX__STORAGE__DATA_DIR", data_dir)
+        .env("TIPX__STORAGE__DATABASE_URL", database_url.unwrap_or(""))
+        .env("TIPX__LOG__FILTER", "warn");
+    command
+}
+
+/// A store no server has started on yet (so no seed in it): a new data folder, and a new
+/// database when the tests run on PostgreSQL.
+pub struct EmptyStorage {
+    pub data_dir: TempDir,
+    pub database_url: Option<String>,
+}
+
+impl EmptyStorage {
+    pub fn command(&self, bin: &Path) -> std::process::Command {
+        tipx_command(bin, self.data_dir.path(), self.database_url.as_deref())
+    }
+}
+
+pub async fn empty_app_storage() -> EmptyStorage {
+    EmptyStorage {
+        data_dir: tempfile::tempdir().expect("temp dir"),
+        database_url: test_database().await,
+    }
+}
+
 /// Starts a server on a given database (PostgreSQL URL, or `None` for SQLite in `data_dir`).
 pub async fn spawn_app_on(data_dir: TempDir, database_url: Option<String>) -> TestApp {
     let app = start(data_dir, database_url, |_| {}).await;
@@ -173,15 +203,7 @@ impl TestApp {
 
     /// A `tipx` command on the app's store (its data folder, and its database if any).
     pub fn command(&self, bin: &Path) -> std::process::Command {
-        let mut command = std::process::Command::new(bin);
-        command
-            .env("TIPX__STORAGE__DATA_DIR", self.data_dir.path())
-            .env(
-                "TIPX__STORAGE__DATABASE_URL",
-                self.database_url.as_deref().unwrap_or(""),
-            )
-            .env("TIPX__LOG__FILTER", "warn");
-        command
+        tipx_command(bin, self.data_dir.path(), self.database_url.as_deref())
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -6,6 +6,7 @@ mod helpers;
 mod copy;
 mod dataloaders;
 mod errors;
+mod export;
 mod filters;
 mod graphiql;
 mod lookups;

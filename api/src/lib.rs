@@ -4,6 +4,7 @@ pub mod assets;
 pub mod config;
 pub mod copy;
 pub mod demo;
+pub mod export;
 pub mod graphiql;
 pub mod http;
 pub mod indexer;

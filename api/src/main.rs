@@ -67,6 +67,12 @@ enum Command {
     /// with --check list what has run and what would run, changing nothing (exit code 1 when
     /// something would run).
     Migrate(MigrateArgs),
+    /// Write every published law, practice, case and treaty-status row to a folder, as JSON
+    /// Lines or CSV, with a data dictionary and the licences.
+    Export(ExportArgs),
+    /// Load an export's JSON Lines files (tipx export --format jsonl) into an empty store: the
+    /// records keep their versions and dates; the reference data comes from the seed.
+    Import(ImportArgs),
     /// Copy every record, version, history entry, key and the reference data from one store
     /// into an empty one, e.g. from SQLite to PostgreSQL; then check the copy. Stop writes first.
     Copy(CopyArgs),
@@ -77,6 +83,27 @@ struct MigrateArgs {
     /// Only list applied and pending migrations; change nothing.
     #[arg(long)]
     check: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    /// jsonl (one record per line, loadable with tipx import) or csv (the dictionary's columns).
+    #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+    format: String,
+    /// Folder to write laws, practices, cases and treaty-status files into (created if needed).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+struct ImportArgs {
+    /// The folder tipx export --format jsonl wrote.
+    #[arg(long, value_name = "DIR")]
+    from: PathBuf,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -459,6 +486,78 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "{}: {ran} migration(s) applied, {} in all",
                 location.describe(),
                 before.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(args) => {
+            let overrides = Overrides {
+                data_dir: args.store.data_dir,
+                database_url: args.store.database_url,
+                seed_dir: args.store.seed_dir,
+                ..Overrides::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+            init_logging(&settings);
+            let (store, _) = open_store(&settings).await?;
+            if settings.seed.load_on_start {
+                let files = SeedFiles::load(settings.seed.dir.as_deref())?;
+                import_if_changed(store.as_ref(), &files, false).await?;
+            }
+            let format =
+                tipx_api::export::Format::from_extension(&args.format).context("unknown format")?;
+            let privacy = tipx_schema::core::privacy::SmallCounts {
+                threshold: settings.privacy.min_victim_count,
+            };
+            let started = std::time::Instant::now();
+            let written =
+                tipx_api::export::export_to_dir(store.as_ref(), format, &args.out, privacy).await?;
+            for (table, n) in &written.rows {
+                println!("  {}.{}: {n} rows", table.name(), format.extension());
+            }
+            println!(
+                "exported to {} in {:.1} s, with DATA-DICTIONARY.md and LICENCE.md",
+                args.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(args) => {
+            let overrides = Overrides {
+                data_dir: args.store.data_dir,
+                database_url: args.store.database_url,
+                seed_dir: args.store.seed_dir,
+                ..Overrides::default()
+            };
+            let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+            init_logging(&settings);
+            let (records, ratifications) = tipx_api::export::read_export_dir(&args.from)?;
+            let files = SeedFiles::load(settings.seed.dir.as_deref())?;
+            let mut reference = files.parse().map_err(|issues| {
+                anyhow::anyhow!(
+                    "the seed has {} problem(s); run tipx seed --check",
+                    issues.len()
+                )
+            })?;
+            reference.records.clear();
+            if let Some(rows) = ratifications {
+                reference.ratifications = rows;
+            }
+            let (store, _) = open_store(&settings).await?;
+            let n = tipx_schema::core::import::import_records(
+                store.as_ref(),
+                &tipx_schema::core::Actor::system("import"),
+                &reference,
+                &records,
+                &args.from.display().to_string(),
+                chrono::Utc::now(),
+            )
+            .await?;
+            // The seed's reference data is in; its records must not follow at the next start.
+            tipx_api::seed::mark_imported(store.as_ref(), &files).await?;
+            println!(
+                "imported {n} records and {} treaty-status rows from {}",
+                reference.ratifications.len(),
+                args.from.display()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -125,3 +125,12 @@ pub async fn import_if_changed(
     store.set_meta(FINGERPRINT_KEY, &fingerprint).await?;
     Ok(SeedOutcome::Imported(outcome))
 }
+
+/// Records this seed as imported, so that the next start does not import its records (after
+/// `tipx import` has loaded an export with the seed's reference data).
+pub async fn mark_imported(store: &dyn Store, files: &SeedFiles) -> anyhow::Result<()> {
+    store
+        .set_meta(FINGERPRINT_KEY, &files.fingerprint())
+        .await?;
+    Ok(())
+}

@@ -17,7 +17,7 @@ use super::history::{diff, HistoryEntry};
 use super::status::{next_status, Action};
 use crate::ids::RecordId;
 use crate::model::{Record, RecordMeta};
-use crate::store::{ImportReport, Origin, RecordWrite, Slot, Store};
+use crate::store::{ImportReport, Origin, RecordWrite, SeedData, Slot, Store};
 
 /// What an import did, beyond the counts: the records it left alone because a contributor
 /// changed them since, with the reason.
@@ -119,4 +119,66 @@ fn same_content(a: &Record, b: &Record) -> bool {
     let mut a = a.clone();
     *a.meta_mut() = b.meta().clone();
     &a == b
+}
+
+/// Loads published records from an export (`tipx import`) into a store that holds none of
+/// them, with the reference data given: each record keeps its version, dates and status, and
+/// gets one history entry saying where it came from. Imported records count as contributions,
+/// so a later seed import never overwrites them. Returns how many were written.
+pub async fn import_records(
+    store: &dyn Store,
+    actor: &Actor,
+    reference: &SeedData,
+    records: &[Record],
+    origin: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<u64> {
+    let mut seen = std::collections::HashSet::new();
+    for record in records {
+        if !seen.insert(record.id().clone()) {
+            return Err(CoreError::BadInput(format!(
+                "record {} appears twice in the import",
+                record.id()
+            )));
+        }
+        if record.meta().status != crate::vocab::RecordStatus::Published {
+            return Err(CoreError::BadInput(format!(
+                "record {} is not published: an export holds published records only",
+                record.id()
+            )));
+        }
+    }
+    let ids: Vec<RecordId> = records.iter().map(|r| r.id().clone()).collect();
+    for chunk in ids.chunks(1_000) {
+        if let Some((held, _)) = store.records_any_status(chunk).await?.first() {
+            return Err(CoreError::Conflict(format!(
+                "the store already holds record {}: import into an empty store",
+                held.id()
+            )));
+        }
+    }
+    let writes: Vec<RecordWrite> = records
+        .iter()
+        .map(|record| RecordWrite {
+            history: HistoryEntry {
+                record_id: record.id().clone(),
+                version: record.meta().version,
+                at: now,
+                organisation: actor.organisation_name().to_owned(),
+                role: actor.role,
+                action: Action::Import,
+                from_status: None,
+                to_status: record.meta().status,
+                reason: Some(format!("imported from {origin}")),
+                changes: diff(None, record),
+            },
+            expected_version: None,
+            origin: Origin::Contribution,
+            slot: Slot::Catalogue,
+            clear_revision: false,
+            record: record.clone(),
+        })
+        .collect();
+    store.import_seed(reference, &writes).await?;
+    Ok(writes.len() as u64)
 }
