@@ -555,6 +555,117 @@ async fn concurrent_writes_of_one_version_give_one_success_and_one_conflict(stor
     assert_eq!(history.len(), 1, "the losing write left no history");
 }
 
+async fn the_change_log_follows_what_the_public_sees(store: &dyn Store) {
+    import(store, &seed()).await;
+    let start = store.changes_head(None).await.unwrap();
+    let law = fresh(RecordKind::Law, "LW9101");
+    // A draft is not public: no entry.
+    store
+        .write_records(&[write(&law, 1, RecordStatus::Draft, None)])
+        .await
+        .unwrap();
+    assert_eq!(store.changes_head(None).await.unwrap(), start);
+    store
+        .write_records(&[write(&law, 2, RecordStatus::Published, Some(1))])
+        .await
+        .unwrap();
+    store
+        .write_records(&[write(&law, 3, RecordStatus::Published, Some(2))])
+        .await
+        .unwrap();
+    store
+        .write_records(&[write(&law, 4, RecordStatus::Retracted, Some(3))])
+        .await
+        .unwrap();
+    // A retracted record edited again stays out of public view: no entry.
+    store
+        .write_records(&[write(&law, 5, RecordStatus::Retracted, Some(4))])
+        .await
+        .unwrap();
+    let practice = fresh(RecordKind::Practice, "PR9101");
+    store
+        .write_records(&[write(&practice, 1, RecordStatus::Published, None)])
+        .await
+        .unwrap();
+
+    let changes = store.changes_since(start, 100).await.unwrap();
+    let seen: Vec<(&str, ChangeKind, i32)> = changes
+        .iter()
+        .map(|c| (c.record_id.as_str(), c.change, c.version))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("LW9101", ChangeKind::Published, 2),
+            ("LW9101", ChangeKind::Updated, 3),
+            ("LW9101", ChangeKind::Retracted, 4),
+            ("PR9101", ChangeKind::Published, 1),
+        ]
+    );
+    assert!(changes.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(changes
+        .iter()
+        .all(|c| (Utc::now() - c.at).num_seconds() < 60));
+    assert_eq!(changes[0].kind, RecordKind::Law);
+    assert_eq!(store.changes_head(None).await.unwrap(), changes[3].seq);
+    assert_eq!(
+        store.changes_head(Some(RecordKind::Law)).await.unwrap(),
+        changes[2].seq
+    );
+    assert_eq!(
+        store
+            .changes_head(Some(RecordKind::Practice))
+            .await
+            .unwrap(),
+        changes[3].seq
+    );
+    // Paging: after the second entry, one at a time.
+    let page = store.changes_since(changes[1].seq, 1).await.unwrap();
+    assert_eq!(page, changes[2..3]);
+    assert!(store
+        .changes_since(changes[3].seq, 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+/// A feed reads "everything after the last seq I saw" while publications commit concurrently:
+/// it must end up with every entry, none skipped because a lower seq committed later.
+async fn a_reader_of_the_change_log_never_skips_an_entry(store: &dyn Store) {
+    const N: usize = 24;
+    let start = store.changes_head(None).await.unwrap();
+    let records: Vec<Record> = (0..N)
+        .map(|i| fresh(RecordKind::Practice, &format!("PR95{i:02}")))
+        .collect();
+    let writers = futures::future::join_all(records.iter().map(|r| async move {
+        store
+            .write_records(&[write(r, 1, RecordStatus::Published, None)])
+            .await
+            .unwrap()
+    }));
+    let reader = async {
+        let mut last = start;
+        let mut seen = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while seen.len() < N && std::time::Instant::now() < deadline {
+            for change in store.changes_since(last, 1000).await.unwrap() {
+                last = change.seq;
+                seen.push(change.record_id);
+            }
+            tokio::task::yield_now().await;
+        }
+        seen
+    };
+    let ((), seen) = tokio::join!(
+        async {
+            writers.await;
+        },
+        reader
+    );
+    let seen: BTreeSet<String> = seen.iter().map(|id| id.as_str().to_owned()).collect();
+    assert_eq!(seen.len(), N, "the reader saw every publication: {seen:?}");
+}
+
 /// A PostgreSQL store on a fresh database, or `None` when no server is set.
 async fn postgres(test: &str) -> Option<PgStore> {
     let url = fresh_database(test).await?;
@@ -627,4 +738,6 @@ contract!(
     a_named_lock_has_one_holder_at_a_time,
     nodes_report_and_leave,
     concurrent_writes_of_one_version_give_one_success_and_one_conflict,
+    the_change_log_follows_what_the_public_sees,
+    a_reader_of_the_change_log_never_skips_an_entry,
 );

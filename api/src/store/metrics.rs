@@ -19,7 +19,9 @@ use tipx_schema::store::{
     RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter,
     RevisionPage, SeedData, Store,
 };
-use tipx_schema::store::{HeldLock, LiveNode, Locks, NodeInfo, Nodes, StoreDump, Transfer};
+use tipx_schema::store::{
+    Changes, HeldLock, LiveNode, Locks, NodeInfo, Nodes, RecordChange, StoreDump, Transfer,
+};
 use tipx_schema::vocab::RecordKind;
 
 macro_rules! methods {
@@ -64,6 +66,8 @@ methods!(
     outbox_pending,
     outbox_ack,
     outbox_stats,
+    changes_since,
+    changes_head,
     outbox_enqueue_all,
     get_meta,
     set_meta,
@@ -217,6 +221,18 @@ impl Outbox for CountingStore {
     async fn outbox_enqueue_all(&self) -> StoreResult<u64> {
         bump(&self.calls.outbox_enqueue_all);
         self.inner.outbox_enqueue_all().await
+    }
+}
+
+#[async_trait]
+impl Changes for CountingStore {
+    async fn changes_since(&self, after: i64, limit: usize) -> StoreResult<Vec<RecordChange>> {
+        bump(&self.calls.changes_since);
+        self.inner.changes_since(after, limit).await
+    }
+    async fn changes_head(&self, kind: Option<RecordKind>) -> StoreResult<i64> {
+        bump(&self.calls.changes_head);
+        self.inner.changes_head(kind).await
     }
 }
 

@@ -28,11 +28,13 @@ pub const SQLITE_MIGRATIONS: &[Migration] = migrations!("sqlite":
     4 "0004_api_keys",
     5 "0005_revisions",
     6 "0006_nodes",
+    7 "0007_changes",
 );
 
 /// PostgreSQL: the `schema_migrations` table holds which ran.
 pub const POSTGRES_MIGRATIONS: &[Migration] = migrations!("postgres":
     1 "0001_initial",
+    2 "0002_changes",
 );
 
 #[cfg(test)]

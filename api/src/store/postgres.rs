@@ -27,10 +27,10 @@ use tipx_schema::error::{StoreError, StoreResult};
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
 use tipx_schema::store::{
-    Audit, Bookkeeping, HeldLock, Keys, LiveNode, Locks, NodeInfo, Nodes, Origin, Outbox,
-    OutboxEntry, OutboxStats, PageRequest, RecordFilter, RecordPage, RecordWrite, RecordsRead,
-    RecordsWrite, ReferenceData, RevisionFilter, RevisionPage, SeedData, Slot, Store, StoreDump,
-    Transfer,
+    Audit, Bookkeeping, ChangeKind, Changes, HeldLock, Keys, LiveNode, Locks, NodeInfo, Nodes,
+    Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordChange, RecordFilter, RecordPage,
+    RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter, RevisionPage, SeedData,
+    Slot, Store, StoreDump, Transfer,
 };
 use tipx_schema::vocab::{RecordKind, Vocabulary};
 
@@ -43,6 +43,10 @@ const LOCK_CLASS_NAMED: i32 = 0x7469_7002;
 /// record (a 100,000-record import would exhaust PostgreSQL's lock table); small batches take
 /// it shared, then their records' locks.
 const LOCK_CLASS_ALL_RECORDS: i32 = 0x7469_7003;
+/// The public change log (key 0): a transaction that writes the catalogue takes it before any
+/// record lock and keeps it to its commit, so change-log `seq`s are assigned in commit order
+/// and a feed reading "after seq N" never skips a row that commits late.
+const LOCK_CLASS_CHANGES: i32 = 0x7469_7004;
 /// A batch larger than this locks every record at once.
 const MAX_RECORD_LOCKS: usize = 64;
 /// The named lock migrations run under.
@@ -427,6 +431,22 @@ impl RecordRows {
         if self.ids.is_empty() {
             return Ok(());
         }
+        // The change log first: it compares with the statuses stored before this write.
+        tx.execute(
+            "INSERT INTO record_changes (record_id, kind, change, version)
+             SELECT t.id, t.kind,
+                    CASE WHEN t.status <> 'PUBLISHED' THEN 'RETRACTED'
+                         WHEN r.status = 'PUBLISHED' THEN 'UPDATED'
+                         ELSE 'PUBLISHED' END,
+                    t.version
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[]) WITH ORDINALITY AS t(id, kind, status, version, n)
+             LEFT JOIN records r ON r.id = t.id
+             WHERE t.status = 'PUBLISHED' OR r.status = 'PUBLISHED'
+             ORDER BY t.n",
+            &[&self.ids, &self.kinds, &self.statuses, &self.versions],
+        )
+        .await
+        .map_err(pg_err)?;
         tx.execute(
             "INSERT INTO records (id, kind, status, version, year_start, year_end, is_global, origin, body)
              SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int4[], $5::int4[], $6::int4[], $7::bool[], $8::text[], $9::text[])
@@ -566,6 +586,14 @@ async fn apply_writes(
     tx.execute(sql, &[&LOCK_CLASS_ALL_RECORDS])
         .await
         .map_err(pg_err)?;
+    if writes.iter().any(|w| w.slot == Slot::Catalogue) {
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1, 0)",
+            &[&LOCK_CLASS_CHANGES],
+        )
+        .await
+        .map_err(pg_err)?;
+    }
     let mut rest = writes;
     while !rest.is_empty() {
         // A chunk never holds one id twice: the second write of an id expects the version
@@ -989,6 +1017,61 @@ impl RecordsWrite for PgStore {
         replace_reference(&tx, seed).await?;
         apply_writes(&tx, writes).await?;
         tx.commit().await.map_err(pg_err)
+    }
+}
+
+#[async_trait]
+impl Changes for PgStore {
+    async fn changes_since(&self, after: i64, limit: usize) -> StoreResult<Vec<RecordChange>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT seq, record_id, kind, change, version,
+                        (EXTRACT(EPOCH FROM at) * 1000000)::bigint
+                 FROM record_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after, &(limit as i64)],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.get(1);
+                let kind: String = row.get(2);
+                let change: String = row.get(3);
+                Ok(RecordChange {
+                    seq: row.get(0),
+                    record_id: RecordId::parse(&id).map_err(internal)?,
+                    kind: RecordKind::from_code(&kind)
+                        .ok_or_else(|| internal(format!("unknown kind {kind}")))?,
+                    change: ChangeKind::from_code(&change)
+                        .ok_or_else(|| internal(format!("unknown change {change}")))?,
+                    version: row.get(4),
+                    at: chrono::DateTime::from_timestamp_micros(row.get(5))
+                        .ok_or_else(|| internal("change time out of range"))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn changes_head(&self, kind: Option<RecordKind>) -> StoreResult<i64> {
+        let client = self.client().await?;
+        let row = match kind {
+            Some(kind) => {
+                client
+                    .query_one(
+                        "SELECT MAX(seq) FROM record_changes WHERE kind = $1",
+                        &[&kind.code()],
+                    )
+                    .await
+            }
+            None => {
+                client
+                    .query_one("SELECT MAX(seq) FROM record_changes", &[])
+                    .await
+            }
+        }
+        .map_err(pg_err)?;
+        Ok(row.get::<_, Option<i64>>(0).unwrap_or(0))
     }
 }
 

@@ -18,12 +18,12 @@ use tipx_schema::error::{StoreError, StoreResult};
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
 use tipx_schema::store::{
-    Audit, Bookkeeping, HeldLock, Keys, LiveNode, Locks, NodeInfo, Nodes, Origin, Outbox,
-    OutboxEntry, OutboxStats, PageRequest, RecordFilter, RecordPage, RecordWrite, RecordsRead,
-    RecordsWrite, ReferenceData, RevisionFilter, RevisionPage, SeedData, Slot, Store, StoreDump,
-    Transfer,
+    Audit, Bookkeeping, ChangeKind, Changes, HeldLock, Keys, LiveNode, Locks, NodeInfo, Nodes,
+    Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordChange, RecordFilter, RecordPage,
+    RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter, RevisionPage, SeedData,
+    Slot, Store, StoreDump, Transfer,
 };
-use tipx_schema::vocab::{RecordKind, Vocabulary};
+use tipx_schema::vocab::{RecordKind, RecordStatus, Vocabulary};
 
 use super::migrations::{Migration, SQLITE_MIGRATIONS};
 
@@ -281,11 +281,41 @@ fn enqueue(tx: &Transaction<'_>, id: &str) -> StoreResult<()> {
     Ok(())
 }
 
+/// Appends to the public change log when this catalogue write changes what the public sees.
+/// SQLite has one writer at a time, so `seq` follows commit order.
+fn log_change(tx: &Transaction<'_>, record: &Record) -> StoreResult<()> {
+    let before: Option<String> = tx
+        .query_row(
+            "SELECT status FROM records WHERE id = ?",
+            [record.id().as_str()],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql_err)?;
+    let before = before.as_deref().and_then(RecordStatus::from_code);
+    if let Some(change) = ChangeKind::of_write(before, record.meta().status) {
+        exec(
+            tx,
+            "INSERT INTO record_changes (record_id, kind, change, version, at) VALUES (?, ?, ?, ?, ?)",
+            params![
+                record.id().as_str(),
+                record.kind().code(),
+                change.code(),
+                record.meta().version,
+                Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+            ],
+        )
+        .map_err(sql_err)?;
+    }
+    Ok(())
+}
+
 /// Writes a record and its filter side tables (replacing what was there), and enqueues it for
 /// the search index in the same transaction.
 fn write_record(tx: &Transaction<'_>, record: &Record, origin: &str) -> StoreResult<()> {
     let id = record.id().as_str();
     enqueue(tx, id)?;
+    log_change(tx, record)?;
     let (year_start, year_end) = match record.years() {
         Some((start, end)) => (Some(start), end),
         None => (None, None),
@@ -855,6 +885,66 @@ impl Outbox for SqliteStore {
                 )
                 .map_err(sql_err)?;
             Ok(n as u64)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Changes for SqliteStore {
+    async fn changes_since(&self, after: i64, limit: usize) -> StoreResult<Vec<RecordChange>> {
+        self.run(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT seq, record_id, kind, change, version, at FROM record_changes
+                     WHERE seq > ? ORDER BY seq LIMIT ?",
+                )
+                .map_err(sql_err)?;
+            let rows = stmt
+                .query_map(params![after, limit as i64], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i32>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                })
+                .map_err(sql_err)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (seq, id, kind, change, version, at) = row.map_err(sql_err)?;
+                out.push(RecordChange {
+                    seq,
+                    record_id: RecordId::parse(&id).map_err(internal)?,
+                    kind: RecordKind::from_code(&kind)
+                        .ok_or_else(|| internal(format!("unknown kind {kind}")))?,
+                    change: ChangeKind::from_code(&change)
+                        .ok_or_else(|| internal(format!("unknown change {change}")))?,
+                    version,
+                    at: chrono::DateTime::parse_from_rfc3339(&at)
+                        .map_err(internal)?
+                        .with_timezone(&Utc),
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn changes_head(&self, kind: Option<RecordKind>) -> StoreResult<i64> {
+        self.run(move |c| {
+            let head: Option<i64> = match kind {
+                Some(kind) => c.query_row(
+                    "SELECT MAX(seq) FROM record_changes WHERE kind = ?",
+                    [kind.code()],
+                    |r| r.get(0),
+                ),
+                None => c.query_row("SELECT MAX(seq) FROM record_changes", [], |r| r.get(0)),
+            }
+            .map_err(sql_err)?;
+            Ok(head.unwrap_or(0))
         })
         .await
     }

@@ -383,6 +383,76 @@ pub trait Transfer: Send + Sync {
     async fn restore(&self, dump: &StoreDump) -> StoreResult<()>;
 }
 
+/// The public change log: one entry per change to what the public sees (a record published,
+/// a published record updated or retracted), appended in the change's transaction, in commit
+/// order, never edited. Change feeds (subscriptions, webhooks) read it from any node; the
+/// export's ETags come from it.
+#[async_trait]
+pub trait Changes: Send + Sync {
+    /// Entries after `after` (a `seq`; 0 for the start), oldest first, at most `limit`.
+    async fn changes_since(&self, after: i64, limit: usize) -> StoreResult<Vec<RecordChange>>;
+
+    /// The newest entry's `seq` for a kind (every kind when `None`); 0 when there is none.
+    async fn changes_head(&self, kind: Option<RecordKind>) -> StoreResult<i64>;
+}
+
+/// What happened to a record, as the public sees it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChangeKind {
+    /// Public for the first time (or again, after a retraction).
+    Published,
+    /// A published record changed.
+    Updated,
+    /// A published record withdrawn from public view.
+    Retracted,
+}
+
+impl ChangeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ChangeKind::Published => "PUBLISHED",
+            ChangeKind::Updated => "UPDATED",
+            ChangeKind::Retracted => "RETRACTED",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ChangeKind> {
+        [
+            ChangeKind::Published,
+            ChangeKind::Updated,
+            ChangeKind::Retracted,
+        ]
+        .into_iter()
+        .find(|c| c.code() == code)
+    }
+
+    /// The change a catalogue write makes, from the stored status before it (`None`: no record
+    /// yet) to the written one; `None` when the public sees no change.
+    pub fn of_write(before: Option<RecordStatus>, after: RecordStatus) -> Option<ChangeKind> {
+        let was = before == Some(RecordStatus::Published);
+        match (was, after == RecordStatus::Published) {
+            (false, true) => Some(ChangeKind::Published),
+            (true, true) => Some(ChangeKind::Updated),
+            (true, false) => Some(ChangeKind::Retracted),
+            (false, false) => None,
+        }
+    }
+}
+
+/// One entry of the change log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordChange {
+    /// Increases with every entry, in commit order.
+    pub seq: i64,
+    pub record_id: RecordId,
+    pub kind: RecordKind,
+    pub change: ChangeKind,
+    /// The record's version after the change.
+    pub version: i32,
+    pub at: DateTime<Utc>,
+}
+
 /// Every port together: what a store implementation provides.
 #[async_trait]
 pub trait Store:
@@ -390,6 +460,7 @@ pub trait Store:
     + RecordsRead
     + RecordsWrite
     + Outbox
+    + Changes
     + Audit
     + Keys
     + Bookkeeping
