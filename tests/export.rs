@@ -196,3 +196,145 @@ async fn an_export_imported_into_an_empty_store_gives_back_the_same_records() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("import into an empty store"));
 }
+
+/// GETs an export file with extra headers; returns the response.
+async fn download(app: &TestApp, file: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.get(app.url(&format!("/export/{file}")));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+fn etag_of(response: &reqwest::Response) -> String {
+    response.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_http_export_serves_the_same_files_as_the_command_line() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["jsonl", "csv"] {
+        tipx_on(
+            &app,
+            &[
+                "export",
+                "--format",
+                format,
+                "--out",
+                dir.path().to_str().unwrap(),
+            ],
+        );
+    }
+    // The listing names every file, and each one downloads byte for byte as the CLI wrote it.
+    let index: Value = app.get("/export").await.json().await.unwrap();
+    let mut names: Vec<String> = index["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names.len(), 8);
+    names.extend(["DATA-DICTIONARY.md".to_owned(), "LICENCE.md".to_owned()]);
+    for name in &names {
+        let response = download(&app, name, &[("accept-encoding", "identity")]).await;
+        assert_eq!(response.status(), 200, "{name}");
+        assert!(response.headers().get("content-encoding").is_none());
+        let disposition = response.headers()["content-disposition"].to_str().unwrap();
+        assert!(disposition.contains(name.as_str()), "{disposition}");
+        let body = response.bytes().await.unwrap();
+        let written = std::fs::read(dir.path().join(name)).unwrap();
+        assert!(!written.is_empty());
+        assert!(
+            body == written,
+            "{name}: the download equals the CLI's file"
+        );
+    }
+    let csv = download(&app, "cases.csv", &[]).await;
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+
+    // gzip when asked: a different ETag, the same bytes once decompressed.
+    let plain = download(&app, "practices.jsonl", &[("accept-encoding", "identity")]).await;
+    let plain_tag = etag_of(&plain);
+    let plain = plain.bytes().await.unwrap();
+    let zipped = download(&app, "practices.jsonl", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["vary"], "accept-encoding");
+    assert_ne!(etag_of(&zipped), plain_tag);
+    let compressed = zipped.bytes().await.unwrap();
+    assert!(compressed.len() * 3 < plain.len(), "gzip saves space");
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&compressed[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert!(unzipped == plain);
+
+    // HEAD: the headers without the body.
+    let head = app
+        .client
+        .head(app.url("/export/practices.jsonl"))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(etag_of(&head), plain_tag);
+    assert!(head.bytes().await.unwrap().is_empty());
+
+    // An unknown file: a clear error with a code.
+    let missing = download(&app, "victims.csv", &[]).await;
+    assert_eq!(missing.status(), 404);
+    let answer: Value = missing.json().await.unwrap();
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    assert!(answer["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("practices.csv"));
+}
+
+#[tokio::test]
+async fn an_unchanged_export_answers_304_and_a_retraction_changes_only_its_kinds_etag() {
+    let app = spawn_app().await;
+    let identity = ("accept-encoding", "identity");
+    let practices = download(&app, "practices.jsonl", &[identity]).await;
+    let practices_tag = etag_of(&practices);
+    let before = practices.text().await.unwrap();
+    let laws_tag = etag_of(&download(&app, "laws.csv", &[identity]).await);
+
+    let same = download(
+        &app,
+        "practices.jsonl",
+        &[identity, ("if-none-match", &practices_tag)],
+    )
+    .await;
+    assert_eq!(same.status(), 304);
+    assert_eq!(etag_of(&same), practices_tag);
+    assert!(same.bytes().await.unwrap().is_empty());
+
+    // A moderator retracts a practice: the practices file changes, the laws file does not.
+    let first: Value = serde_json::from_str(before.lines().next().unwrap()).unwrap();
+    let id = first["id"].as_str().unwrap().to_owned();
+    crate::helpers::retract(app.store().await.as_ref(), &id).await;
+    let changed = download(
+        &app,
+        "practices.jsonl",
+        &[identity, ("if-none-match", &practices_tag)],
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    assert_ne!(etag_of(&changed), practices_tag);
+    let after = changed.text().await.unwrap();
+    assert_eq!(after.lines().count() + 1, before.lines().count());
+    assert!(!after.contains(&format!("\"id\":\"{id}\"")));
+    let laws = download(&app, "laws.csv", &[identity, ("if-none-match", &laws_tag)]).await;
+    assert_eq!(
+        laws.status(),
+        304,
+        "a practice's retraction leaves laws.csv as it was"
+    );
+}

@@ -50,6 +50,7 @@ fn every_field_and_type_in_the_schema_is_documented() {
                 "type Query",
                 "query: Query",
                 "mutation: Mutation",
+                "subscription: Subscription",
             ]
             .iter()
             .any(|g| t.contains(g));

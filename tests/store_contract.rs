@@ -666,6 +666,110 @@ async fn a_reader_of_the_change_log_never_skips_an_entry(store: &dyn Store) {
     assert_eq!(seen.len(), N, "the reader saw every publication: {seen:?}");
 }
 
+/// The change feeds decide in memory (`RecordFilter::matches`) which records a filter takes;
+/// the stores decide it in SQL. Over the seed, for filters built from the seed's own values,
+/// both take the same records.
+async fn the_feed_filter_decides_as_the_store_lists(store: &dyn Store) {
+    let seed = seed();
+    import(store, &seed).await;
+    let codes: Vec<CountryCode> = seed
+        .records
+        .iter()
+        .flat_map(Record::countries)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let countries = store.countries(&codes).await.unwrap();
+    let areas_of = |record: &Record| -> Vec<tipx_schema::ids::M49Code> {
+        countries
+            .iter()
+            .filter(|c| record.countries().contains(&c.code))
+            .flat_map(|c| c.areas().cloned())
+            .collect()
+    };
+    let mut checked = 0;
+    for kind in [RecordKind::Law, RecordKind::Practice, RecordKind::Case] {
+        let of_kind: Vec<&Record> = seed.records.iter().filter(|r| r.kind() == kind).collect();
+        for sample in of_kind.iter().step_by(of_kind.len() / 4 + 1) {
+            let facets = sample.facets();
+            let country = sample.countries().first().copied();
+            let area = countries
+                .iter()
+                .find(|c| Some(c.code) == country)
+                .and_then(|c| c.sub_region.clone());
+            let mut filters = vec![
+                RecordFilter {
+                    countries: country.into_iter().collect(),
+                    ..RecordFilter::default()
+                },
+                RecordFilter {
+                    countries: country.into_iter().collect(),
+                    include_global: true,
+                    ..RecordFilter::default()
+                },
+                RecordFilter {
+                    regions: area.into_iter().collect(),
+                    include_global: kind == RecordKind::Practice,
+                    ..RecordFilter::default()
+                },
+                RecordFilter {
+                    forms: facets.forms.iter().take(1).cloned().collect(),
+                    target_groups: facets.target_groups.iter().take(2).cloned().collect(),
+                    ..RecordFilter::default()
+                },
+                RecordFilter {
+                    countries: country.into_iter().collect(),
+                    sdg_targets: facets.sdg_targets.iter().take(1).cloned().collect(),
+                    ..RecordFilter::default()
+                },
+            ];
+            if kind == RecordKind::Practice {
+                filters.push(RecordFilter {
+                    sectors: facets.sectors.iter().take(1).cloned().collect(),
+                    pillars: facets.pillars.iter().take(1).cloned().collect(),
+                    ..RecordFilter::default()
+                });
+            }
+            if let Some((start, end)) = sample.years() {
+                filters.push(RecordFilter {
+                    year_from: Some(start - 1),
+                    year_to: Some(end.unwrap_or(start) + 1),
+                    ..RecordFilter::default()
+                });
+                filters.push(RecordFilter {
+                    year_from: Some(start),
+                    ..RecordFilter::default()
+                });
+            }
+            for filter in filters {
+                let listed: BTreeSet<String> = store
+                    .list_records(
+                        kind,
+                        &filter,
+                        &PageRequest {
+                            first: 10_000,
+                            after: None,
+                        },
+                    )
+                    .await
+                    .unwrap()
+                    .records
+                    .iter()
+                    .map(|r| r.id().to_string())
+                    .collect();
+                let matched: BTreeSet<String> = of_kind
+                    .iter()
+                    .filter(|r| filter.matches(r, &areas_of(r)))
+                    .map(|r| r.id().to_string())
+                    .collect();
+                assert_eq!(matched, listed, "{kind:?} with {filter:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} filters were compared");
+}
+
 /// A PostgreSQL store on a fresh database, or `None` when no server is set.
 async fn postgres(test: &str) -> Option<PgStore> {
     let url = fresh_database(test).await?;
@@ -740,4 +844,5 @@ contract!(
     concurrent_writes_of_one_version_give_one_success_and_one_conflict,
     the_change_log_follows_what_the_public_sees,
     a_reader_of_the_change_log_never_skips_an_entry,
+    the_feed_filter_decides_as_the_store_lists,
 );

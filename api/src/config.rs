@@ -74,6 +74,9 @@ pub struct ServerSettings {
     /// Serve `GET /__bench/constant` (a fixed answer with no GraphQL behind it), the floor the
     /// benchmarks compare GraphQL against. Off in production.
     pub bench_route: bool,
+    /// Most WebSocket connections (GraphQL subscriptions) one node keeps open at once; one
+    /// more is answered 503.
+    pub max_websockets: usize,
 }
 
 impl Default for ServerSettings {
@@ -85,6 +88,7 @@ impl Default for ServerSettings {
             widgets_dir: PathBuf::from("widgets/dist"),
             graphiql_dir: PathBuf::from("api/graphiql/dist"),
             bench_route: false,
+            max_websockets: 1_000,
         }
     }
 }
@@ -348,6 +352,7 @@ mod tests {
                 s.server.graphiql_dir.display().to_string(),
             ),
             ("server.bench_route", s.server.bench_route.to_string()),
+            ("server.max_websockets", s.server.max_websockets.to_string()),
             ("storage.data_dir", s.storage.data_dir.display().to_string()),
             (
                 "storage.database_pool_size",

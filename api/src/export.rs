@@ -415,6 +415,26 @@ impl<W: Write> TableWriter<W> {
     }
 }
 
+impl TableWriter<Vec<u8>> {
+    /// What was written since the last call (a CSV writer's buffer flushed first).
+    pub fn take_output(&mut self) -> std::io::Result<Vec<u8>> {
+        match self.format {
+            Format::Jsonl => Ok(std::mem::take(
+                self.out.as_mut().expect("a JSON Lines writer"),
+            )),
+            Format::Csv => {
+                // The CSV writer cannot lend its buffer: hand over this one, start another.
+                let full = self
+                    .csv
+                    .replace(csv::Writer::from_writer(Vec::new()))
+                    .expect("a CSV writer");
+                full.into_inner()
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            }
+        }
+    }
+}
+
 /// The data dictionary, in Markdown: every file, every column, its type and code list.
 pub fn dictionary(privacy: SmallCounts) -> String {
     let mut out = String::from(
@@ -463,6 +483,72 @@ pub struct Written {
     pub rows: Vec<(Table, u64)>,
 }
 
+/// The published rows of a table, a page at a time (records by id, 1,000 per page; treaty
+/// status in one page), as exported JSON objects.
+pub struct RowPages {
+    table: Table,
+    privacy: SmallCounts,
+    after: Option<tipx_schema::ids::RecordId>,
+    done: bool,
+}
+
+impl RowPages {
+    pub fn new(table: Table, privacy: SmallCounts) -> Self {
+        RowPages {
+            table,
+            privacy,
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The next page, or `None` after the last.
+    pub async fn next_page(
+        &mut self,
+        store: &dyn tipx_schema::store::Store,
+    ) -> anyhow::Result<Option<Vec<Value>>> {
+        use tipx_schema::store::{PageRequest, RecordFilter};
+        if self.done {
+            return Ok(None);
+        }
+        match self.table.kind() {
+            Some(kind) => {
+                let page = store
+                    .list_records(
+                        kind,
+                        &RecordFilter::default(),
+                        &PageRequest {
+                            first: 1_000,
+                            after: self.after.clone(),
+                        },
+                    )
+                    .await?;
+                self.after = page.records.last().map(|r| r.id().clone());
+                self.done = !page.has_next_page;
+                Ok(Some(
+                    page.records
+                        .iter()
+                        .map(|r| record_json(r, self.privacy))
+                        .collect(),
+                ))
+            }
+            None => {
+                self.done = true;
+                let countries = store.list_countries(None).await?;
+                let codes: Vec<_> = countries.iter().map(|c| c.code).collect();
+                Ok(Some(
+                    store
+                        .ratifications(&codes)
+                        .await?
+                        .iter()
+                        .map(ratification_json)
+                        .collect(),
+                ))
+            }
+        }
+    }
+}
+
 /// Every published row of a table, page by page, handed to `emit`.
 pub async fn for_each_row(
     store: &dyn tipx_schema::store::Store,
@@ -470,39 +556,12 @@ pub async fn for_each_row(
     privacy: SmallCounts,
     mut emit: impl FnMut(Value) -> std::io::Result<()>,
 ) -> anyhow::Result<u64> {
-    use tipx_schema::store::{PageRequest, RecordFilter};
+    let mut pages = RowPages::new(table, privacy);
     let mut n = 0;
-    match table.kind() {
-        Some(kind) => {
-            let mut after = None;
-            loop {
-                let page = store
-                    .list_records(
-                        kind,
-                        &RecordFilter::default(),
-                        &PageRequest {
-                            first: 1_000,
-                            after: after.clone(),
-                        },
-                    )
-                    .await?;
-                for record in &page.records {
-                    emit(record_json(record, privacy))?;
-                    n += 1;
-                }
-                after = page.records.last().map(|r| r.id().clone());
-                if !page.has_next_page {
-                    break;
-                }
-            }
-        }
-        None => {
-            let countries = store.list_countries(None).await?;
-            let codes: Vec<_> = countries.iter().map(|c| c.code).collect();
-            for row in store.ratifications(&codes).await? {
-                emit(ratification_json(&row))?;
-                n += 1;
-            }
+    while let Some(rows) = pages.next_page(store).await? {
+        for row in rows {
+            emit(row)?;
+            n += 1;
         }
     }
     Ok(n)

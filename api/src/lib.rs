@@ -5,6 +5,7 @@ pub mod config;
 pub mod copy;
 pub mod demo;
 pub mod export;
+pub mod feed;
 pub mod graphiql;
 pub mod http;
 pub mod indexer;

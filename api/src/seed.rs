@@ -28,7 +28,7 @@ const EMBEDDED: [(&str, &str); 7] = [
     ("cases.json", include_str!("../../seed/cases.json")),
 ];
 
-const FINGERPRINT_KEY: &str = "seed.fingerprint";
+pub(crate) const FINGERPRINT_KEY: &str = "seed.fingerprint";
 
 /// Seed file contents and where they came from.
 pub struct SeedFiles {

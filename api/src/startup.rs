@@ -252,6 +252,13 @@ impl Application {
             wake.clone(),
             draining.clone(),
         ));
+        let feed = Arc::new(tipx_schema::core::feed::ChangeFeed::default());
+        let feed_wake = Arc::new(Notify::new());
+        let feed_task = tokio::spawn(crate::feed::run(
+            store.clone(),
+            feed.clone(),
+            feed_wake.clone(),
+        ));
         let heartbeat_task = {
             let (store, mut info) = (store.clone(), info.clone());
             tokio::spawn(async move {
@@ -271,6 +278,7 @@ impl Application {
         };
         let widgets = load_widgets(&settings.server.widgets_dir)?;
         let graphiql = load_graphiql(&settings.server.graphiql_dir)?;
+        let (closing, closing_rx) = tokio::sync::watch::channel(false);
         let state = AppState {
             schema: build_schema(
                 store.clone(),
@@ -280,6 +288,7 @@ impl Application {
                     threshold: settings.privacy.min_victim_count,
                 },
                 Arc::new(crate::keys::OsEntropy),
+                feed,
             ),
             store,
             search,
@@ -292,6 +301,12 @@ impl Application {
             persisted: Arc::new(crate::http::PersistedQueries::default()),
             bench_route: settings.server.bench_route,
             node_id: info.id.clone(),
+            privacy: tipx_schema::core::privacy::SmallCounts {
+                threshold: settings.privacy.min_victim_count,
+            },
+            feed_wake,
+            websockets: Arc::new(tokio::sync::Semaphore::new(settings.server.max_websockets)),
+            closing: closing_rx,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let store_for_node = state.store.clone();
@@ -299,6 +314,8 @@ impl Application {
             .incoming(listener)
             .graceful(async move {
                 let _ = stopped.await;
+                // Upgraded connections outlive the HTTP server's graceful wait: close them.
+                let _ = closing.send(true);
             })
             .run();
         Ok(Application {
@@ -308,7 +325,7 @@ impl Application {
             node: Node {
                 store: store_for_node,
                 info,
-                tasks: vec![indexer_task, heartbeat_task],
+                tasks: vec![indexer_task, heartbeat_task, feed_task],
                 alive: Some(alive),
             },
         })

@@ -16,7 +16,7 @@ export const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 
 /**
  * Starts tipx with the seed on a free port and a fresh data folder; resolves with
- * `{ child, url }`, the URL read from its start banner.
+ * `{ child, url, dataDir }`, the URL read from its start banner.
  */
 export function startTipx() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tipx-e2e-"));
@@ -38,7 +38,7 @@ export function startTipx() {
         // The server answers at once and fills its index in the background: wait for it.
         untilIndexed(m[1]).then(() => {
           clearTimeout(timer);
-          resolve({ child, url: m[1] });
+          resolve({ child, url: m[1], dataDir });
         }, reject);
       }
     };

@@ -124,6 +124,7 @@ async fn execute(
         // Only a request with a key can write, and what it wrote is committed by now: the
         // indexer looks at the outbox at once instead of at its next poll.
         state.indexer.notify_one();
+        state.feed_wake.notify_one();
     }
     // async-graphql answers a few request errors (an unknown or missing operation name) before
     // any extension runs; they get their code here.

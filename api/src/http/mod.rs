@@ -3,12 +3,16 @@
 //! - `graphql`: GraphQL over HTTP (POST and GET), media types, status codes, body limits;
 //! - `assets`: the widgets' files and GraphiQL, from memory;
 //! - `ops`: `/health` and `/metrics`;
+//! - `export`: `/export/…`, the bulk downloads;
+//! - `subscriptions`: GraphQL over WebSocket at `/graphql` (the change feed);
 //! - here: the shared state, the route table, the landing page and error answers.
 
 mod assets;
+mod export;
 mod graphql;
 mod ops;
 mod persisted;
+mod subscriptions;
 
 pub use persisted::{query_id, PersistedQueries};
 
@@ -51,6 +55,14 @@ pub struct AppState {
     pub bench_route: bool,
     /// This node's id in the deployment (`/health` lists every node).
     pub node_id: String,
+    /// Victim counts below this are never shown or exported.
+    pub privacy: tipx_schema::core::privacy::SmallCounts,
+    /// Wakes this node's change-feed poller after a write.
+    pub feed_wake: Arc<tokio::sync::Notify>,
+    /// WebSocket connections this node still takes (`server.max_websockets`).
+    pub websockets: Arc<tokio::sync::Semaphore>,
+    /// Turns true when the node shuts down: open WebSockets are closed (1001).
+    pub closing: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The media type the response is written in.
@@ -158,6 +170,31 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .and(warp::path::tail())
         .and(warp::header::headers_cloned())
         .and_then(assets::widget_file);
+    let websocket = warp::path("graphql")
+        .and(warp::path::end())
+        .and(warp::ws())
+        .and(warp::header::optional::<String>("sec-websocket-protocol"))
+        .and(with_state.clone())
+        .and_then(subscriptions::upgrade);
+    let export_index = warp::path("export")
+        .and(warp::path::end())
+        .and(warp::get().or(warp::head()).unify())
+        .and(with_state.clone())
+        .and_then(export::index);
+    let export_file = warp::path!("export" / String)
+        .and(
+            warp::get()
+                .map(|| false)
+                .or(warp::head().map(|| true))
+                .unify(),
+        )
+        .and(with_state.clone())
+        .and(warp::header::headers_cloned())
+        .and_then(
+            |name: String, head: bool, state: AppState, headers: HeaderMap| {
+                export::file(state, name, headers, head)
+            },
+        );
     // The benchmarks' floor: the same server, HTTP stack and JSON answer as
     // `{ __typename }`, with no GraphQL behind it. Off unless `server.bench_route`.
     let bench = warp::path!("__bench" / "constant")
@@ -200,10 +237,12 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .allow_any_origin()
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
         .allow_methods([Method::HEAD])
-        .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::IF_NONE_MATCH])
         .max_age(86_400);
 
-    graphql_post
+    websocket
+        .or(graphql_post)
+        .unify()
         .or(graphql_get)
         .unify()
         .or(graphiql_page)
@@ -215,6 +254,10 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .or(metrics)
         .unify()
         .or(widgets)
+        .unify()
+        .or(export_index)
+        .unify()
+        .or(export_file)
         .unify()
         .or(favicon)
         .unify()

@@ -19,6 +19,7 @@ pub mod actor;
 pub mod catalogue;
 pub mod editing;
 pub mod error;
+pub mod feed;
 pub mod history;
 pub mod import;
 pub mod keys;

@@ -9,12 +9,13 @@ mod query;
 mod record_inputs;
 mod search;
 mod sharing;
+mod subscription;
 mod taxonomy;
 mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 
 pub use errors::{set_code, ErrorCodes};
 pub use inputs::{RecordFilterInput, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE_SIZE};
@@ -29,8 +30,9 @@ use crate::search::SearchBackend;
 use crate::store::Store;
 
 pub use sharing::{Entropy, MutationRoot};
+pub use subscription::SubscriptionRoot;
 
-pub type TipxSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type TipxSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Limits a query must keep.
 #[derive(Clone, Copy, Debug)]
@@ -56,13 +58,15 @@ pub fn build_schema(
     limits: QueryLimits,
     small_counts: crate::core::privacy::SmallCounts,
     entropy: Arc<dyn Entropy>,
+    feed: Arc<crate::core::feed::ChangeFeed>,
 ) -> TipxSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .data(store)
+    .data(feed)
     .data(small_counts)
     .data(entropy)
     .data(search)
@@ -81,7 +85,7 @@ pub fn sdl() -> String {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .finish()
     .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
@@ -94,6 +98,16 @@ pub fn request_data(
     actor: crate::core::Actor,
 ) -> async_graphql::Request {
     request.data(Loaders::new(store, actor.clone())).data(actor)
+}
+
+/// What a WebSocket connection's operations run with: the public actor and loaders for it
+/// (subscriptions are public, like the read API).
+pub fn connection_data(store: Arc<dyn Store>) -> async_graphql::Data {
+    let actor = crate::core::Actor::public();
+    let mut data = async_graphql::Data::default();
+    data.insert(Loaders::new(store, actor.clone()));
+    data.insert(actor);
+    data
 }
 
 /// The cost of a page of `first` items whose fields cost `child` each.

@@ -63,6 +63,50 @@ impl RecordFilter {
     }
 }
 
+impl RecordFilter {
+    /// Whether a record matches, decided in memory exactly as the stores decide it in SQL
+    /// (for the change feeds). `areas` are the M49 areas (region, sub-region, intermediate
+    /// region) of the record's countries.
+    pub fn matches(&self, record: &Record, areas: &[M49Code]) -> bool {
+        let global = self.include_global && record.is_global();
+        let in_countries = || {
+            record
+                .countries()
+                .iter()
+                .any(|c| self.countries.contains(c))
+        };
+        if !(self.countries.is_empty() || global || in_countries()) {
+            return false;
+        }
+        let in_regions = || areas.iter().any(|a| self.regions.contains(a));
+        if !(self.regions.is_empty() || global || in_regions()) {
+            return false;
+        }
+        let pairs = record.facets().pairs();
+        for (facet, codes) in self.facet_conditions() {
+            if !pairs.iter().any(|(f, v)| *f == facet && codes.contains(v)) {
+                return false;
+            }
+        }
+        if self.year_from.is_some() || self.year_to.is_some() {
+            let Some((start, end)) = record.years() else {
+                return false;
+            };
+            if let Some(from) = self.year_from {
+                if end.is_some_and(|end| end < from) {
+                    return false;
+                }
+            }
+            if let Some(to) = self.year_to {
+                if start > to {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
 /// Forward pagination: at most `first` records after the record `after`, in id order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PageRequest {
