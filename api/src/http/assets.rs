@@ -12,7 +12,7 @@ use crate::graphiql::PAGE_CSP as GRAPHIQL_CSP;
 use crate::widgets::{FRAME_CSP, FRAME_HTML};
 
 /// Whether the client accepts gzip (`Accept-Encoding: gzip`, not with `q=0`).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+pub(super) fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()

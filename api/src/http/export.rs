@@ -19,6 +19,7 @@ use warp::Reply;
 
 use tipx_schema::error::ErrorCode;
 
+use super::assets::accepts_gzip;
 use super::{error_response, AppState, ResponseType};
 use crate::export::{dictionary, Format, RowPages, Table, TableWriter, LICENCE, TABLES};
 
@@ -204,26 +205,6 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
         .any(|t| t == "*" || t == etag)
-}
-
-/// Whether `Accept-Encoding` allows gzip (and does not give it `q=0`).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';');
-            let coding = parts.next().unwrap_or("").trim();
-            let q_zero = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    == Some(0.0)
-            });
-            coding.eq_ignore_ascii_case("gzip") && !q_zero
-        })
 }
 
 /// Chunks of a file in flight; the producer stops when the client goes away.
