@@ -20,6 +20,7 @@ use warp::Reply;
 use tipx_schema::error::ErrorCode;
 
 use super::assets::accepts_gzip;
+use super::graphql::if_none_match as matches_etag;
 use super::{error_response, AppState, ResponseType};
 use crate::export::{dictionary, Format, RowPages, Table, TableWriter, LICENCE, TABLES};
 
@@ -194,17 +195,6 @@ fn etag(parts: &[&str]) -> String {
     let digest = hash.finalize();
     let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     format!("\"{hex}\"")
-}
-
-/// Whether `If-None-Match` names this ETag (or `*`).
-fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == "*" || t == etag)
 }
 
 /// Chunks of a file in flight; the producer stops when the client goes away.

@@ -203,7 +203,7 @@ fn etag_of(body: &[u8]) -> String {
 
 /// Whether `If-None-Match` names `etag` (or is `*`); weak validators compare equal too
 /// (RFC 9110, 13.1.2: the weak comparison).
-fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+pub(super) fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
