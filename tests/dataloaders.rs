@@ -6,8 +6,9 @@ use serde_json::json;
 
 use crate::helpers::{spawn_app, TestApp};
 
-/// The node's own background work (the indexer polling the outbox, the heartbeat, locks) runs
-/// beside the request; it is not the request's cost.
+/// The node's own background work (the indexer polling the outbox, the heartbeat, locks, the
+/// webhook dispatcher looking for webhooks) runs beside the request; it is not the request's
+/// cost.
 const BACKGROUND: &[&str] = &[
     "outbox_pending",
     "outbox_ack",
@@ -16,6 +17,9 @@ const BACKGROUND: &[&str] = &[
     "live_nodes",
     "lock",
     "try_lock",
+    "list_webhooks",
+    "webhook_position",
+    "due_deliveries",
 ];
 
 async fn calls_for(app: &TestApp, query: &str) -> HashMap<String, u64> {

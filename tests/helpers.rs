@@ -366,3 +366,46 @@ pub async fn retract(store: &dyn Store, id: &str) {
     .await
     .expect("record retracted");
 }
+
+/// Runs `tipx` with arguments on the app's data folder; returns standard output.
+pub fn tipx(app: &TestApp, args: &[&str]) -> String {
+    let out = app
+        .command(&tipx_bin())
+        .args(args)
+        .output()
+        .expect("tipx runs");
+    assert!(
+        out.status.success(),
+        "tipx {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// A key made with `tipx keys create`; returns (key id, secret).
+pub fn key(app: &TestApp, role: &str, countries: &[&str], org: &str) -> (String, String) {
+    let mut args = vec!["keys", "create", "--role", role, "--org", org];
+    for c in countries {
+        args.extend(["--country", c]);
+    }
+    let out = tipx(app, &args);
+    let id = out.split_whitespace().next().expect("key id").to_owned();
+    let secret = out
+        .split_whitespace()
+        .find(|w| w.starts_with("tipx_") && w.len() > 40)
+        .expect("the secret is printed once")
+        .to_owned();
+    (id, secret)
+}
+
+/// POSTs a query with an optional key; returns the JSON answer.
+pub async fn gql_as(app: &TestApp, secret: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(secret) = secret {
+        request = request.bearer_auth(secret);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}

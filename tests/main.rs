@@ -20,4 +20,5 @@ mod seed_check;
 mod sharing;
 mod store_contract;
 mod synthetic;
+mod webhooks;
 mod widgets;

@@ -9,6 +9,9 @@ use chrono::Utc;
 
 use tipx_api::store::{PgStore, SqliteStore};
 use tipx_schema::core::history::HistoryEntry;
+use tipx_schema::core::webhooks::{
+    record_attempt, AttemptOutcome, DeliveryStatus, NewDelivery, RetryPolicy, Webhook,
+};
 use tipx_schema::core::{Action, Actor, Role};
 use tipx_schema::error::StoreError;
 use tipx_schema::ids::{CountryCode, RecordId};
@@ -434,8 +437,24 @@ async fn a_dump_restored_into_an_empty_store_is_the_same_store(
     };
     store.insert_key(&key, "hash-of-the-secret").await.unwrap();
     store.next_in_sequence("law").await.unwrap();
+    // A webhook with a delivery: the webhook travels, from the start of the new store's
+    // change log; its delivery log and the dispatcher's position stay behind.
+    let webhook = hook("whk_0000abcd", &key.id, 41);
+    store.insert_webhook(&webhook).await.unwrap();
+    store
+        .enqueue_deliveries(&[queued(&webhook.id, 42)], 42)
+        .await
+        .unwrap();
 
     let dump = store.dump().await.unwrap();
+    assert_eq!(
+        dump.webhooks,
+        [Webhook {
+            after_seq: 0,
+            ..webhook.clone()
+        }]
+    );
+    assert!(dump.meta.iter().all(|(k, _)| k != "webhooks.position"));
     assert_eq!(dump.catalogue.len(), seed.records.len() + 1);
     assert_eq!(dump.revisions.len(), 1);
     assert_eq!(dump.history.len(), seed.records.len() + 2);
@@ -455,6 +474,8 @@ async fn a_dump_restored_into_an_empty_store_is_the_same_store(
         dump.catalogue.len(),
         "every catalogue record is queued for the new store's index"
     );
+    assert_eq!(empty.list_webhooks(None).await.unwrap(), dump.webhooks);
+    assert_eq!(empty.webhook_position().await.unwrap(), None);
     let refused = empty.restore(&dump).await.unwrap_err();
     assert!(
         matches!(refused, StoreError::Conflict(_)),
@@ -770,6 +791,119 @@ async fn the_feed_filter_decides_as_the_store_lists(store: &dyn Store) {
     assert!(checked >= 20, "only {checked} filters were compared");
 }
 
+/// A webhook for the contract, registered by `key`.
+fn hook(id: &str, key: &str, after_seq: i64) -> Webhook {
+    Webhook {
+        id: id.into(),
+        key_id: key.into(),
+        organisation: "A partner database".into(),
+        url: format!("https://partner.example.org/{id}"),
+        secret: format!("whsec_{id}"),
+        kinds: vec![RecordKind::Practice],
+        filter: RecordFilter {
+            countries: vec![CountryCode::parse("NG").unwrap()],
+            year_from: Some(2015),
+            ..RecordFilter::default()
+        },
+        after_seq,
+        created_at: Utc::now(),
+    }
+}
+
+fn queued(webhook: &str, seq: i64) -> NewDelivery {
+    NewDelivery {
+        webhook_id: webhook.into(),
+        seq,
+        record_id: RecordId::parse("PR01").unwrap(),
+        kind: RecordKind::Practice,
+        change: ChangeKind::Published,
+        payload: format!("{{\"cursor\":\"{seq}\"}}"),
+        created_at: Utc::now(),
+    }
+}
+
+async fn webhooks_keep_their_deliveries_and_the_dispatch_position(store: &dyn Store) {
+    let (a, b) = (
+        hook("whk_0000000a", "key_a", 3),
+        hook("whk_0000000b", "key_b", 5),
+    );
+    store.insert_webhook(&a).await.unwrap();
+    store.insert_webhook(&b).await.unwrap();
+    assert_eq!(
+        store.list_webhooks(Some("key_a")).await.unwrap(),
+        std::slice::from_ref(&a)
+    );
+    assert_eq!(store.list_webhooks(None).await.unwrap().len(), 2);
+    assert_eq!(store.webhook_position().await.unwrap(), None);
+
+    // Queued with the position, once per webhook and change; a deleted webhook gets none.
+    let batch = [queued(&a.id, 4), queued(&b.id, 6), queued("whk_gone", 6)];
+    store.enqueue_deliveries(&batch, 6).await.unwrap();
+    store.enqueue_deliveries(&batch[..1], 7).await.unwrap();
+    assert_eq!(store.webhook_position().await.unwrap(), Some(7));
+    let all_a = store.deliveries(&a.id, None, 10).await.unwrap();
+    assert_eq!(all_a.len(), 1, "the same change is queued once per webhook");
+    let first = &all_a[0];
+    assert_eq!((first.seq, first.status), (4, DeliveryStatus::Pending));
+    assert_eq!(first.payload, batch[0].payload);
+    assert!(store
+        .deliveries("whk_gone", None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Due deliveries come with their webhook; one tried and retried later is not due now.
+    let now = Utc::now() + chrono::Duration::seconds(1);
+    let due = store.due_deliveries(now, 10).await.unwrap();
+    assert_eq!(due.len(), 2);
+    assert!(due.iter().all(|(d, h)| d.webhook_id == h.id));
+    let (mut retried, _) = due.into_iter().find(|(d, _)| d.webhook_id == a.id).unwrap();
+    record_attempt(
+        &mut retried,
+        AttemptOutcome::Answered(500),
+        &RetryPolicy {
+            base: chrono::Duration::minutes(5),
+            max_attempts: 3,
+        },
+        now,
+    );
+    store.update_delivery(&retried).await.unwrap();
+    let due = store.due_deliveries(now, 10).await.unwrap();
+    assert_eq!(due.len(), 1, "the retried delivery waits for its time");
+    assert_eq!(due[0].0.webhook_id, b.id);
+    let later = store
+        .due_deliveries(now + chrono::Duration::minutes(6), 10)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 2);
+    let stored = store.deliveries(&a.id, None, 10).await.unwrap().remove(0);
+    assert_eq!(stored, retried, "the attempt's log is kept as written");
+
+    // Pages go backwards by id.
+    let more: Vec<NewDelivery> = (8..13).map(|seq| queued(&b.id, seq)).collect();
+    store.enqueue_deliveries(&more, 12).await.unwrap();
+    let page = store.deliveries(&b.id, None, 4).await.unwrap();
+    assert_eq!(
+        page.iter().map(|d| d.seq).collect::<Vec<_>>(),
+        [12, 11, 10, 9]
+    );
+    let rest = store.deliveries(&b.id, Some(page[3].id), 4).await.unwrap();
+    assert_eq!(rest.iter().map(|d| d.seq).collect::<Vec<_>>(), [8, 6]);
+
+    // Deleting a webhook takes its log with it.
+    store.delete_webhook(&a.id).await.unwrap();
+    assert!(store.deliveries(&a.id, None, 10).await.unwrap().is_empty());
+    assert!(matches!(
+        store.delete_webhook(&a.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.update_delivery(&retried).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.list_webhooks(None).await.unwrap(), [b]);
+}
+
 /// A PostgreSQL store on a fresh database, or `None` when no server is set.
 async fn postgres(test: &str) -> Option<PgStore> {
     let url = fresh_database(test).await?;
@@ -845,4 +979,5 @@ contract!(
     the_change_log_follows_what_the_public_sees,
     a_reader_of_the_change_log_never_skips_an_entry,
     the_feed_filter_decides_as_the_store_lists,
+    webhooks_keep_their_deliveries_and_the_dispatch_position,
 );

@@ -18,6 +18,7 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     pub search: SearchSettings,
     pub privacy: PrivacySettings,
+    pub webhooks: WebhookSettings,
     pub log: LogSettings,
 }
 
@@ -164,6 +165,31 @@ impl Default for PrivacySettings {
     fn default() -> Self {
         PrivacySettings {
             min_victim_count: tipx_schema::core::privacy::SmallCounts::default().threshold,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// How long a receiver has to answer a delivery, in seconds.
+    pub timeout_secs: u64,
+    /// The wait after a delivery's first failure, in milliseconds; it doubles after each
+    /// failure, up to an hour.
+    pub retry_base_ms: u64,
+    /// Attempts per delivery, the first included, before it is marked failed.
+    pub max_attempts: u32,
+    /// Allow webhooks to private, loopback and link-local addresses (tests, closed networks).
+    pub allow_private_targets: bool,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        WebhookSettings {
+            timeout_secs: 10,
+            retry_base_ms: 10_000,
+            max_attempts: 12,
+            allow_private_targets: false,
         }
     }
 }
@@ -371,6 +397,16 @@ mod tests {
             (
                 "privacy.min_victim_count",
                 s.privacy.min_victim_count.to_string(),
+            ),
+            ("webhooks.timeout_secs", s.webhooks.timeout_secs.to_string()),
+            (
+                "webhooks.retry_base_ms",
+                s.webhooks.retry_base_ms.to_string(),
+            ),
+            ("webhooks.max_attempts", s.webhooks.max_attempts.to_string()),
+            (
+                "webhooks.allow_private_targets",
+                s.webhooks.allow_private_targets.to_string(),
             ),
             ("log.filter", s.log.filter.clone()),
         ] {

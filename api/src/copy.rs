@@ -69,11 +69,12 @@ impl StoreLocation {
 /// Counts of what a dump holds, for progress lines.
 fn summary(dump: &StoreDump) -> String {
     format!(
-        "{} records, {} drafts and submissions, {} history entries, {} keys, {} countries, {} treaty rows",
+        "{} records, {} drafts and submissions, {} history entries, {} keys, {} webhooks, {} countries, {} treaty rows",
         dump.catalogue.len(),
         dump.revisions.len(),
         dump.history.len(),
         dump.keys.len(),
+        dump.webhooks.len(),
         dump.reference.countries.len(),
         dump.reference.ratifications.len()
     )

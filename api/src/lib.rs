@@ -15,4 +15,5 @@ pub mod seed;
 pub mod startup;
 pub mod store;
 pub mod synthetic;
+pub mod webhooks;
 pub mod widgets;

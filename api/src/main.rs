@@ -191,8 +191,9 @@ struct SeedArgs {
 enum KeysCommand {
     /// Create a key and print its secret once.
     Create {
-        /// contributor (its countries only), moderator (reviews every country) or admin.
-        #[arg(long, value_parser = ["contributor", "moderator", "admin"])]
+        /// contributor (its countries only), partner (reads, registers webhooks), moderator
+        /// (reviews every country) or admin.
+        #[arg(long, value_parser = ["contributor", "partner", "moderator", "admin"])]
         role: String,
         /// A country the key speaks for (ISO alpha-2); repeat for several. Contributors only.
         #[arg(long = "country", value_name = "CODE")]

@@ -259,6 +259,13 @@ impl Application {
             feed.clone(),
             feed_wake.clone(),
         ));
+        let privacy = tipx_schema::core::privacy::SmallCounts {
+            threshold: settings.privacy.min_victim_count,
+        };
+        let webhooks_task = tokio::spawn(crate::webhooks::run(
+            crate::webhooks::Dispatcher::new(store.clone(), &settings.webhooks, privacy)
+                .context("starting the webhook dispatcher")?,
+        ));
         let heartbeat_task = {
             let (store, mut info) = (store.clone(), info.clone());
             tokio::spawn(async move {
@@ -284,11 +291,12 @@ impl Application {
                 store.clone(),
                 search.clone(),
                 limits,
-                tipx_schema::core::privacy::SmallCounts {
-                    threshold: settings.privacy.min_victim_count,
-                },
+                privacy,
                 Arc::new(crate::keys::OsEntropy),
                 feed,
+                tipx_schema::core::webhooks::WebhookPolicy {
+                    allow_private_targets: settings.webhooks.allow_private_targets,
+                },
             ),
             store,
             search,
@@ -301,9 +309,7 @@ impl Application {
             persisted: Arc::new(crate::http::PersistedQueries::default()),
             bench_route: settings.server.bench_route,
             node_id: info.id.clone(),
-            privacy: tipx_schema::core::privacy::SmallCounts {
-                threshold: settings.privacy.min_victim_count,
-            },
+            privacy,
             feed_wake,
             websockets: Arc::new(tokio::sync::Semaphore::new(settings.server.max_websockets)),
             closing: closing_rx,
@@ -325,7 +331,7 @@ impl Application {
             node: Node {
                 store: store_for_node,
                 info,
-                tasks: vec![indexer_task, heartbeat_task, feed_task],
+                tasks: vec![indexer_task, heartbeat_task, feed_task, webhooks_task],
                 alive: Some(alive),
             },
         })

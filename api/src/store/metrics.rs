@@ -11,9 +11,11 @@ use async_trait::async_trait;
 
 use tipx_schema::core::history::HistoryEntry;
 use tipx_schema::core::keys::ApiKey;
+use tipx_schema::core::webhooks::{Delivery, NewDelivery, Webhook};
 use tipx_schema::error::StoreResult;
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
+use tipx_schema::store::Webhooks;
 use tipx_schema::store::{
     Audit, Bookkeeping, Keys, Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordFilter,
     RecordPage, RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter,
@@ -79,6 +81,14 @@ methods!(
     node_leave,
     dump,
     restore,
+    insert_webhook,
+    list_webhooks,
+    delete_webhook,
+    enqueue_deliveries,
+    webhook_position,
+    due_deliveries,
+    update_delivery,
+    deliveries,
 );
 
 /// Wraps a store and counts its calls.
@@ -318,5 +328,50 @@ impl Transfer for CountingStore {
     async fn restore(&self, dump: &StoreDump) -> StoreResult<()> {
         bump(&self.calls.restore);
         self.inner.restore(dump).await
+    }
+}
+
+#[async_trait]
+impl Webhooks for CountingStore {
+    async fn insert_webhook(&self, hook: &Webhook) -> StoreResult<()> {
+        bump(&self.calls.insert_webhook);
+        self.inner.insert_webhook(hook).await
+    }
+    async fn list_webhooks(&self, key_id: Option<&str>) -> StoreResult<Vec<Webhook>> {
+        bump(&self.calls.list_webhooks);
+        self.inner.list_webhooks(key_id).await
+    }
+    async fn delete_webhook(&self, id: &str) -> StoreResult<()> {
+        bump(&self.calls.delete_webhook);
+        self.inner.delete_webhook(id).await
+    }
+    async fn enqueue_deliveries(&self, new: &[NewDelivery], position: i64) -> StoreResult<()> {
+        bump(&self.calls.enqueue_deliveries);
+        self.inner.enqueue_deliveries(new, position).await
+    }
+    async fn webhook_position(&self) -> StoreResult<Option<i64>> {
+        bump(&self.calls.webhook_position);
+        self.inner.webhook_position().await
+    }
+    async fn due_deliveries(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> StoreResult<Vec<(Delivery, Webhook)>> {
+        bump(&self.calls.due_deliveries);
+        self.inner.due_deliveries(now, limit).await
+    }
+    async fn update_delivery(&self, delivery: &Delivery) -> StoreResult<()> {
+        bump(&self.calls.update_delivery);
+        self.inner.update_delivery(delivery).await
+    }
+    async fn deliveries(
+        &self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<Delivery>> {
+        bump(&self.calls.deliveries);
+        self.inner.deliveries(webhook_id, before, limit).await
     }
 }

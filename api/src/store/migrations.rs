@@ -29,12 +29,14 @@ pub const SQLITE_MIGRATIONS: &[Migration] = migrations!("sqlite":
     5 "0005_revisions",
     6 "0006_nodes",
     7 "0007_changes",
+    8 "0008_webhooks",
 );
 
 /// PostgreSQL: the `schema_migrations` table holds which ran.
 pub const POSTGRES_MIGRATIONS: &[Migration] = migrations!("postgres":
     1 "0001_initial",
     2 "0002_changes",
+    3 "0003_webhooks",
 );
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use tokio_postgres::{Client, NoTls, Row};
 
 use tipx_schema::core::history::HistoryEntry;
 use tipx_schema::core::keys::ApiKey;
+use tipx_schema::core::webhooks::{Delivery, NewDelivery, Webhook};
 use tipx_schema::error::{StoreError, StoreResult};
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
@@ -30,7 +31,7 @@ use tipx_schema::store::{
     Audit, Bookkeeping, ChangeKind, Changes, HeldLock, Keys, LiveNode, Locks, NodeInfo, Nodes,
     Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordChange, RecordFilter, RecordPage,
     RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter, RevisionPage, SeedData,
-    Slot, Store, StoreDump, Transfer,
+    Slot, Store, StoreDump, Transfer, Webhooks,
 };
 use tipx_schema::vocab::{RecordKind, Vocabulary};
 
@@ -1406,11 +1407,20 @@ impl Transfer for PgStore {
                 .iter()
                 .map(|row| Ok((from_json(row.get::<_, &str>(0))?, row.get(1))))
                 .collect::<StoreResult<_>>()?,
-            meta: q("SELECT key, value FROM meta ORDER BY key")
+            meta: q("SELECT key, value FROM meta WHERE key <> 'webhooks.position' ORDER BY key")
                 .await?
                 .iter()
                 .map(|row| (row.get(0), row.get(1)))
                 .collect(),
+            webhooks: bodies::<Webhook>(
+                &q("SELECT body FROM webhooks ORDER BY created_at, id").await?,
+            )?
+            .into_iter()
+            .map(|mut hook| {
+                hook.after_seq = 0;
+                hook
+            })
+            .collect(),
         };
         tx.commit().await.map_err(pg_err)?;
         Ok(dump)
@@ -1466,6 +1476,190 @@ impl Transfer for PgStore {
             .await
             .map_err(pg_err)?;
         }
+        for hook in &dump.webhooks {
+            tx.execute(
+                "INSERT INTO webhooks (id, key_id, created_at, body) VALUES ($1, $2, $3, $4)",
+                &[
+                    &hook.id,
+                    &hook.key_id,
+                    &hook.created_at.to_rfc3339(),
+                    &to_json(hook)?,
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
         tx.commit().await.map_err(pg_err)
+    }
+}
+
+/// The meta key holding the webhook dispatcher's position in the change log.
+const WEBHOOK_POSITION: &str = "webhooks.position";
+
+/// A delivery from a row starting `(id, payload, body)`.
+fn delivery_from(row: &Row) -> StoreResult<Delivery> {
+    let mut delivery: Delivery = from_json(row.get::<_, &str>(2))?;
+    delivery.id = row.get(0);
+    delivery.payload = row.get(1);
+    Ok(delivery)
+}
+
+fn millis(at: Option<chrono::DateTime<Utc>>) -> Option<i64> {
+    at.map(|t| t.timestamp_millis())
+}
+
+#[async_trait]
+impl Webhooks for PgStore {
+    async fn insert_webhook(&self, hook: &Webhook) -> StoreResult<()> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO webhooks (id, key_id, created_at, body) VALUES ($1, $2, $3, $4)",
+                &[
+                    &hook.id,
+                    &hook.key_id,
+                    &hook.created_at.to_rfc3339(),
+                    &to_json(hook)?,
+                ],
+            )
+            .await
+            .map(|_| ())
+            .map_err(pg_err)
+    }
+
+    async fn list_webhooks(&self, key_id: Option<&str>) -> StoreResult<Vec<Webhook>> {
+        match key_id {
+            Some(key) => {
+                self.query_bodies(
+                    "SELECT body FROM webhooks WHERE key_id = $1 ORDER BY created_at, id",
+                    &[&key],
+                )
+                .await
+            }
+            None => {
+                self.query_bodies("SELECT body FROM webhooks ORDER BY created_at, id", &[])
+                    .await
+            }
+        }
+    }
+
+    async fn delete_webhook(&self, id: &str) -> StoreResult<()> {
+        let n = self
+            .client()
+            .await?
+            .execute("DELETE FROM webhooks WHERE id = $1", &[&id])
+            .await
+            .map_err(pg_err)?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("no webhook with id '{id}'")));
+        }
+        Ok(())
+    }
+
+    async fn enqueue_deliveries(&self, new: &[NewDelivery], position: i64) -> StoreResult<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let insert = tx
+            .prepare_cached(
+                "INSERT INTO webhook_deliveries
+                    (webhook_id, seq, status, next_attempt_ms, payload, body)
+                 SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = $1)
+                 ON CONFLICT (webhook_id, seq) DO NOTHING",
+            )
+            .await
+            .map_err(pg_err)?;
+        for d in new {
+            let delivery = Delivery::new(0, d.clone());
+            tx.execute(
+                &insert,
+                &[
+                    &delivery.webhook_id,
+                    &delivery.seq,
+                    &delivery.status.code(),
+                    &millis(delivery.next_attempt_at),
+                    &delivery.payload,
+                    &to_json(&delivery)?,
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&WEBHOOK_POSITION, &position.to_string()],
+        )
+        .await
+        .map_err(pg_err)?;
+        tx.commit().await.map_err(pg_err)
+    }
+
+    async fn webhook_position(&self) -> StoreResult<Option<i64>> {
+        let value = self.get_meta(WEBHOOK_POSITION).await?;
+        value
+            .map(|v| v.parse::<i64>().map_err(internal))
+            .transpose()
+    }
+
+    async fn due_deliveries(
+        &self,
+        now: chrono::DateTime<Utc>,
+        limit: usize,
+    ) -> StoreResult<Vec<(Delivery, Webhook)>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT d.id, d.payload, d.body, w.body FROM webhook_deliveries d
+                 JOIN webhooks w ON w.id = d.webhook_id
+                 WHERE d.status = 'PENDING' AND d.next_attempt_ms <= $1
+                 ORDER BY d.next_attempt_ms, d.id LIMIT $2",
+                &[&now.timestamp_millis(), &(limit as i64)],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter()
+            .map(|row| Ok((delivery_from(row)?, from_json(row.get::<_, &str>(3))?)))
+            .collect()
+    }
+
+    async fn update_delivery(&self, delivery: &Delivery) -> StoreResult<()> {
+        let n = self
+            .client()
+            .await?
+            .execute(
+                "UPDATE webhook_deliveries SET status = $1, next_attempt_ms = $2, body = $3 WHERE id = $4",
+                &[
+                    &delivery.status.code(),
+                    &millis(delivery.next_attempt_at),
+                    &to_json(delivery)?,
+                    &delivery.id,
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!(
+                "no delivery {} (its webhook was deleted)",
+                delivery.id
+            )));
+        }
+        Ok(())
+    }
+
+    async fn deliveries(
+        &self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<Delivery>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT id, payload, body FROM webhook_deliveries
+                 WHERE webhook_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                &[&webhook_id, &before.unwrap_or(i64::MAX), &(limit as i64)],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter().map(delivery_from).collect()
     }
 }

@@ -14,6 +14,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 
 use tipx_schema::core::history::HistoryEntry;
 use tipx_schema::core::keys::ApiKey;
+use tipx_schema::core::webhooks::{Delivery, NewDelivery, Webhook};
 use tipx_schema::error::{StoreError, StoreResult};
 use tipx_schema::ids::{CountryCode, M49Code, RecordId};
 use tipx_schema::model::{Country, Instrument, Ratification, Record, Region};
@@ -21,7 +22,7 @@ use tipx_schema::store::{
     Audit, Bookkeeping, ChangeKind, Changes, HeldLock, Keys, LiveNode, Locks, NodeInfo, Nodes,
     Origin, Outbox, OutboxEntry, OutboxStats, PageRequest, RecordChange, RecordFilter, RecordPage,
     RecordWrite, RecordsRead, RecordsWrite, ReferenceData, RevisionFilter, RevisionPage, SeedData,
-    Slot, Store, StoreDump, Transfer,
+    Slot, Store, StoreDump, Transfer, Webhooks,
 };
 use tipx_schema::vocab::{RecordKind, RecordStatus, Vocabulary};
 
@@ -1299,7 +1300,21 @@ impl Transfer for SqliteStore {
                     .into_iter()
                     .map(|(body, hash)| Ok((from_json(&body)?, hash)))
                     .collect::<StoreResult<_>>()?,
-                meta: string_pairs(&tx, "SELECT key, value FROM meta ORDER BY key")?,
+                meta: string_pairs(
+                    &tx,
+                    "SELECT key, value FROM meta WHERE key <> 'webhooks.position' ORDER BY key",
+                )?,
+                webhooks: query_bodies::<Webhook>(
+                    &tx,
+                    "SELECT body FROM webhooks ORDER BY created_at, id",
+                    Vec::new(),
+                )?
+                .into_iter()
+                .map(|mut hook| {
+                    hook.after_seq = 0;
+                    hook
+                })
+                .collect(),
             };
             tx.commit().map_err(sql_err)?;
             Ok(dump)
@@ -1354,9 +1369,219 @@ impl Transfer for SqliteStore {
                 )
                 .map_err(sql_err)?;
             }
+            for hook in &dump.webhooks {
+                exec(
+                    &tx,
+                    "INSERT INTO webhooks (id, key_id, created_at, body) VALUES (?, ?, ?, ?)",
+                    params![hook.id, hook.key_id, hook.created_at.to_rfc3339(), to_json(hook)?],
+                )
+                .map_err(sql_err)?;
+            }
             tx.commit().map_err(sql_err)?;
             let _ = c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
             Ok(())
+        })
+        .await
+    }
+}
+
+/// The meta key holding the webhook dispatcher's position in the change log.
+const WEBHOOK_POSITION: &str = "webhooks.position";
+
+/// A delivery from its row: `(id, payload, body)`.
+fn delivery_from(id: i64, payload: String, body: &str) -> StoreResult<Delivery> {
+    let mut delivery: Delivery = from_json(body)?;
+    delivery.id = id;
+    delivery.payload = payload;
+    Ok(delivery)
+}
+
+fn millis(at: Option<chrono::DateTime<Utc>>) -> Option<i64> {
+    at.map(|t| t.timestamp_millis())
+}
+
+#[async_trait]
+impl Webhooks for SqliteStore {
+    async fn insert_webhook(&self, hook: &Webhook) -> StoreResult<()> {
+        let hook = hook.clone();
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO webhooks (id, key_id, created_at, body) VALUES (?, ?, ?, ?)",
+                params![
+                    hook.id,
+                    hook.key_id,
+                    hook.created_at.to_rfc3339(),
+                    to_json(&hook)?
+                ],
+            )
+            .map(|_| ())
+            .map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn list_webhooks(&self, key_id: Option<&str>) -> StoreResult<Vec<Webhook>> {
+        let key_id = key_id.map(str::to_owned);
+        self.run(move |c| match key_id {
+            Some(key) => query_bodies(
+                c,
+                "SELECT body FROM webhooks WHERE key_id = ? ORDER BY created_at, id",
+                vec![SqlValue::Text(key)],
+            ),
+            None => query_bodies(
+                c,
+                "SELECT body FROM webhooks ORDER BY created_at, id",
+                Vec::new(),
+            ),
+        })
+        .await
+    }
+
+    async fn delete_webhook(&self, id: &str) -> StoreResult<()> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            let n = c
+                .execute("DELETE FROM webhooks WHERE id = ?", [&id])
+                .map_err(sql_err)?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("no webhook with id '{id}'")));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn enqueue_deliveries(&self, new: &[NewDelivery], position: i64) -> StoreResult<()> {
+        let new = new.to_vec();
+        self.run(move |c| {
+            let tx = write_transaction(c)?;
+            for d in new {
+                let delivery = Delivery::new(0, d);
+                exec(
+                    &tx,
+                    "INSERT OR IGNORE INTO webhook_deliveries
+                        (webhook_id, seq, status, next_attempt_ms, payload, body)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?1)",
+                    params![
+                        delivery.webhook_id,
+                        delivery.seq,
+                        delivery.status.code(),
+                        millis(delivery.next_attempt_at),
+                        delivery.payload,
+                        to_json(&delivery)?
+                    ],
+                )
+                .map_err(sql_err)?;
+            }
+            exec(
+                &tx,
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+                params![WEBHOOK_POSITION, position.to_string()],
+            )
+            .map_err(sql_err)?;
+            tx.commit().map_err(sql_err)
+        })
+        .await
+    }
+
+    async fn webhook_position(&self) -> StoreResult<Option<i64>> {
+        let value = self.get_meta(WEBHOOK_POSITION).await?;
+        value
+            .map(|v| v.parse::<i64>().map_err(internal))
+            .transpose()
+    }
+
+    async fn due_deliveries(
+        &self,
+        now: chrono::DateTime<Utc>,
+        limit: usize,
+    ) -> StoreResult<Vec<(Delivery, Webhook)>> {
+        self.run(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT d.id, d.payload, d.body, w.body FROM webhook_deliveries d
+                     JOIN webhooks w ON w.id = d.webhook_id
+                     WHERE d.status = 'PENDING' AND d.next_attempt_ms <= ?
+                     ORDER BY d.next_attempt_ms, d.id LIMIT ?",
+                )
+                .map_err(sql_err)?;
+            let rows = stmt
+                .query_map(params![now.timestamp_millis(), limit as i64], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })
+                .map_err(sql_err)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, payload, body, hook) = row.map_err(sql_err)?;
+                out.push((delivery_from(id, payload, &body)?, from_json(&hook)?));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn update_delivery(&self, delivery: &Delivery) -> StoreResult<()> {
+        let delivery = delivery.clone();
+        self.run(move |c| {
+            let n = exec(
+                c,
+                "UPDATE webhook_deliveries SET status = ?, next_attempt_ms = ?, body = ? WHERE id = ?",
+                params![
+                    delivery.status.code(),
+                    millis(delivery.next_attempt_at),
+                    to_json(&delivery)?,
+                    delivery.id
+                ],
+            )
+            .map_err(sql_err)?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "no delivery {} (its webhook was deleted)",
+                    delivery.id
+                )));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn deliveries(
+        &self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<Delivery>> {
+        let webhook_id = webhook_id.to_owned();
+        self.run(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT id, payload, body FROM webhook_deliveries
+                     WHERE webhook_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                )
+                .map_err(sql_err)?;
+            let rows = stmt
+                .query_map(
+                    params![webhook_id, before.unwrap_or(i64::MAX), limit as i64],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                        ))
+                    },
+                )
+                .map_err(sql_err)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (id, payload, body) = row.map_err(sql_err)?;
+                out.push(delivery_from(id, payload, &body)?);
+            }
+            Ok(out)
         })
         .await
     }

@@ -12,6 +12,9 @@ pub enum Role {
     Public,
     /// A member state's focal point or an NGO: drafts and submissions for its own countries.
     Contributor,
+    /// A partner system (a ministry's database, an NGO portal): reads what the public reads
+    /// and registers webhooks for the changes it follows.
+    Partner,
     /// Reviews submissions for every country: publishes, rejects, retracts.
     Moderator,
     /// Everything a moderator may do, and manages keys.
@@ -25,6 +28,7 @@ impl Role {
         match self {
             Role::Public => "PUBLIC",
             Role::Contributor => "CONTRIBUTOR",
+            Role::Partner => "PARTNER",
             Role::Moderator => "MODERATOR",
             Role::Admin => "ADMIN",
             Role::System => "SYSTEM",
@@ -35,6 +39,7 @@ impl Role {
         [
             Role::Public,
             Role::Contributor,
+            Role::Partner,
             Role::Moderator,
             Role::Admin,
             Role::System,
@@ -90,7 +95,7 @@ impl Actor {
     /// it); moderators, admins and the system for any.
     pub fn speaks_for(&self, countries: &[CountryCode]) -> bool {
         match self.role {
-            Role::Public => false,
+            Role::Public | Role::Partner => false,
             Role::Contributor => {
                 !countries.is_empty() && countries.iter().all(|c| self.countries.contains(c))
             }
@@ -140,6 +145,7 @@ mod tests {
         for role in [
             Role::Public,
             Role::Contributor,
+            Role::Partner,
             Role::Moderator,
             Role::Admin,
             Role::System,

@@ -92,6 +92,10 @@ fn authorize(actor: &Actor, record: &Record) -> CoreResult<()> {
         super::Role::Public => {
             CoreError::Unauthenticated("to write, send a key: Authorization: Bearer tipx_…".into())
         }
+        super::Role::Partner => CoreError::Forbidden(
+            "a partner key reads published records and follows changes; it does not write records"
+                .into(),
+        ),
         _ => CoreError::Forbidden(format!(
             "this key speaks for {}; the record is about {}",
             if actor.countries.is_empty() {

@@ -117,9 +117,9 @@ pub async fn create_key(
         Role::Contributor if countries.is_empty() => {
             problems.push("a contributor key needs at least one country".to_owned())
         }
-        Role::Contributor | Role::Moderator | Role::Admin => {}
+        Role::Contributor | Role::Partner | Role::Moderator | Role::Admin => {}
         Role::Public | Role::System => problems.push(format!(
-            "keys are for contributors, moderators and admins, not {}",
+            "keys are for contributors, partners, moderators and admins, not {}",
             new.role.code().to_lowercase()
         )),
     }

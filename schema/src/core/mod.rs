@@ -13,7 +13,8 @@
 //! - `import`: the seed import (versions, dates and history decided here, not in the store);
 //! - `keys`: API keys (created, listed, revoked, rotated) and who a request acts as;
 //! - `privacy`: small victim counts shown as "fewer than N";
-//! - `review`: status moves (submit, withdraw, publish, reject, retract) and who may make them.
+//! - `review`: status moves (submit, withdraw, publish, reject, retract) and who may make them;
+//! - `webhooks`: who registers webhooks, their URLs, delivery signatures and retries.
 
 pub mod actor;
 pub mod catalogue;
@@ -27,6 +28,7 @@ pub mod privacy;
 pub mod review;
 pub mod rules;
 pub mod status;
+pub mod webhooks;
 
 pub use actor::{Actor, Role};
 pub use error::{CoreError, CoreResult};

@@ -167,6 +167,25 @@ impl RecordFilterInput {
         }
         Ok(filter)
     }
+
+    /// The filter of a change feed (a subscription, a webhook) following `kinds` (empty:
+    /// all): checked against each kind (practices, which carry every field, for all).
+    pub async fn to_feed_filter(
+        &self,
+        ctx: &Context<'_>,
+        kinds: &[RecordKind],
+    ) -> async_graphql::Result<RecordFilter> {
+        let checked: &[RecordKind] = if kinds.is_empty() {
+            &[RecordKind::Practice]
+        } else {
+            kinds
+        };
+        let mut out = RecordFilter::default();
+        for kind in checked {
+            out = self.to_filter(ctx, *kind).await?;
+        }
+        Ok(out)
+    }
 }
 
 /// Checks `first` and `after` and returns the store's page request.

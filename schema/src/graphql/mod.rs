@@ -12,6 +12,7 @@ mod sharing;
 mod subscription;
 mod taxonomy;
 mod types;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -59,6 +60,7 @@ pub fn build_schema(
     small_counts: crate::core::privacy::SmallCounts,
     entropy: Arc<dyn Entropy>,
     feed: Arc<crate::core::feed::ChangeFeed>,
+    webhooks: crate::core::webhooks::WebhookPolicy,
 ) -> TipxSchema {
     Schema::build(
         QueryRoot::default(),
@@ -67,6 +69,7 @@ pub fn build_schema(
     )
     .data(store)
     .data(feed)
+    .data(webhooks)
     .data(small_counts)
     .data(entropy)
     .data(search)

@@ -24,6 +24,7 @@ pub struct QueryRoot(
     TaxonomyQuery,
     super::sharing::SharingQuery,
     super::sharing::KeysQuery,
+    super::webhooks::WebhooksQuery,
 );
 
 /// Accepts a global id or a stable record id (`PR01`) for a record of `kind`.

@@ -57,6 +57,9 @@ pub enum RoleGql {
     /// Drafts and submissions for its own countries.
     #[graphql(name = "CONTRIBUTOR")]
     Contributor,
+    /// A partner system: reads like the public and registers webhooks.
+    #[graphql(name = "PARTNER")]
+    Partner,
     /// Reviews every country: publishes, rejects, retracts.
     #[graphql(name = "MODERATOR")]
     Moderator,
@@ -73,6 +76,7 @@ impl From<Role> for RoleGql {
         match role {
             Role::Public => RoleGql::Public,
             Role::Contributor => RoleGql::Contributor,
+            Role::Partner => RoleGql::Partner,
             Role::Moderator => RoleGql::Moderator,
             Role::Admin => RoleGql::Admin,
             Role::System => RoleGql::System,
@@ -303,6 +307,12 @@ async fn draft_connection(
                 None => own.clone(),
             });
         }
+        Role::Partner => {
+            return Err(gql_error(
+                ErrorCode::Forbidden,
+                "a partner key reads published records and follows changes; drafts are for contributors and moderators",
+            ))
+        }
         Role::Moderator | Role::Admin | Role::System => {}
     }
     let page = store_of(ctx)
@@ -431,10 +441,14 @@ impl SharingQuery {
     }
 }
 
-/// The mutation root: records, and keys for admins.
+/// The mutation root: records, keys for admins, webhooks for partners and admins.
 #[derive(async_graphql::MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(RecordMutation, KeysMutation);
+pub struct MutationRoot(
+    RecordMutation,
+    KeysMutation,
+    super::webhooks::WebhooksMutation,
+);
 
 /// The record mutations (see the `#[Object]` impl).
 #[derive(Default)]
@@ -643,7 +657,7 @@ pub trait Entropy: Send + Sync {
     fn bytes(&self) -> Option<[u8; 36]>;
 }
 
-fn random_bytes(ctx: &Context<'_>) -> async_graphql::Result<[u8; 36]> {
+pub(crate) fn random_bytes(ctx: &Context<'_>) -> async_graphql::Result<[u8; 36]> {
     ctx.data::<std::sync::Arc<dyn Entropy>>()
         .ok()
         .and_then(|e| e.bytes())
@@ -702,6 +716,9 @@ pub enum KeyRole {
     /// Drafts and submissions for its own countries.
     #[graphql(name = "CONTRIBUTOR")]
     Contributor,
+    /// A partner system: reads like the public and registers webhooks.
+    #[graphql(name = "PARTNER")]
+    Partner,
     /// Reviews every country.
     #[graphql(name = "MODERATOR")]
     Moderator,
@@ -742,6 +759,7 @@ impl KeysMutation {
         let countries = parse_countries(&countries)?.unwrap_or_default();
         let role = match role {
             KeyRole::Contributor => Role::Contributor,
+            KeyRole::Partner => Role::Partner,
             KeyRole::Moderator => Role::Moderator,
             KeyRole::Admin => Role::Admin,
         };

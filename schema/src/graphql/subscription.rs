@@ -116,19 +116,7 @@ impl SubscriptionRoot {
             )
         })?;
         let filter = match &filter {
-            Some(input) => {
-                // Check the filter against each kind asked for (practices carry every field).
-                let checked: &[RecordKind] = if kinds.is_empty() {
-                    &[RecordKind::Practice]
-                } else {
-                    &kinds
-                };
-                let mut out = RecordFilter::default();
-                for kind in checked {
-                    out = input.to_filter(ctx, *kind).await?;
-                }
-                out
-            }
+            Some(input) => input.to_feed_filter(ctx, &kinds).await?,
             None => RecordFilter::default(),
         };
         let store = store_of(ctx).clone();

@@ -3,9 +3,10 @@
 //! The store is split into small ports, each with one job: [`ReferenceData`] (countries,
 //! regions, instruments, treaty status), [`RecordsRead`], [`RecordsWrite`] (a record, its
 //! history entry and its outbox row in one transaction), [`Outbox`] (what the search index still
-//! has to apply), [`Audit`] (history), [`Keys`], [`Bookkeeping`], [`Locks`] (one seed import
-//! and one outbox drainer across nodes), [`Nodes`] (who serves) and [`Transfer`] (whole-store
-//! copies). [`Store`] is all of them together,
+//! has to apply), [`Changes`] (the public change log), [`Audit`] (history), [`Keys`],
+//! [`Bookkeeping`], [`Locks`] (one seed import, one outbox drainer and one webhook dispatcher
+//! across nodes), [`Nodes`] (who serves), [`Transfer`] (whole-store copies) and [`Webhooks`]
+//! (registrations and their delivery log). [`Store`] is all of them together,
 //! which is what an implementation provides; use-case functions in `core` ask only for the ports
 //! they need. Adapters only store: versions, dates, statuses and history are decided by the core
 //! before a write reaches them.
@@ -20,6 +21,7 @@ use chrono::{DateTime, Utc};
 
 use crate::core::history::HistoryEntry;
 use crate::core::keys::ApiKey;
+use crate::core::webhooks::{Delivery, NewDelivery, Webhook};
 use crate::error::StoreResult;
 use crate::ids::{CountryCode, M49Code, RecordId};
 use crate::model::{Country, Instrument, Ratification, Record, Region};
@@ -27,7 +29,8 @@ use crate::vocab::*;
 
 /// Which published records to list. Within one facet the values are alternatives (OR); across
 /// facets all must hold (AND). An empty list places no condition.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RecordFilter {
     pub countries: Vec<CountryCode>,
     /// M49 codes at any level: region, sub-region or intermediate region.
@@ -413,8 +416,13 @@ pub struct StoreDump {
     pub history: Vec<HistoryEntry>,
     /// Every key with its secret's hash.
     pub keys: Vec<(ApiKey, String)>,
-    /// The bookkeeping area (seed fingerprint, sequences).
+    /// The bookkeeping area (seed fingerprint, sequences); not the webhook dispatcher's
+    /// position, which belongs to the source's change log.
     pub meta: Vec<(String, String)>,
+    /// Every webhook with its secret, positioned at the start of the change log (the log does
+    /// not travel: the new store's starts empty, and every change made there is delivered).
+    /// Delivery logs stay behind.
+    pub webhooks: Vec<Webhook>,
 }
 
 /// Whole-store copies (`tipx copy`).
@@ -497,6 +505,39 @@ pub struct RecordChange {
     pub at: DateTime<Utc>,
 }
 
+/// Webhooks and their deliveries. The dispatcher (one node at a time, under a lock) turns
+/// change-log entries into deliveries and keeps its position in the log with them.
+#[async_trait]
+pub trait Webhooks: Send + Sync {
+    async fn insert_webhook(&self, hook: &Webhook) -> StoreResult<()>;
+    /// Webhooks, oldest first: one key's, or every one for `None`.
+    async fn list_webhooks(&self, key_id: Option<&str>) -> StoreResult<Vec<Webhook>>;
+    /// Removes a webhook and its deliveries; `NotFound` for an unknown id.
+    async fn delete_webhook(&self, id: &str) -> StoreResult<()>;
+    /// Adds deliveries (one per webhook and change-log entry: a pair already there is left
+    /// alone; a webhook deleted meanwhile gets none) and stores the dispatcher's position in
+    /// the change log, in one transaction.
+    async fn enqueue_deliveries(&self, new: &[NewDelivery], position: i64) -> StoreResult<()>;
+    /// The dispatcher's position in the change log; `None` before its first run.
+    async fn webhook_position(&self) -> StoreResult<Option<i64>>;
+    /// Pending deliveries due at `now` (their next attempt is not later), oldest first, with
+    /// their webhook.
+    async fn due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> StoreResult<Vec<(Delivery, Webhook)>>;
+    /// Stores a delivery's state after an attempt (not its payload, which never changes).
+    async fn update_delivery(&self, delivery: &Delivery) -> StoreResult<()>;
+    /// A webhook's deliveries, newest first: at most `limit`, numbered below `before`.
+    async fn deliveries(
+        &self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<Delivery>>;
+}
+
 /// Every port together: what a store implementation provides.
 #[async_trait]
 pub trait Store:
@@ -511,6 +552,7 @@ pub trait Store:
     + Locks
     + Nodes
     + Transfer
+    + Webhooks
     + 'static
 {
     /// A short name of the implementation, for `/health` and logs.
