@@ -428,3 +428,98 @@ async fn a_get_may_send_a_persisted_query_id_instead_of_the_document() {
         .unwrap();
     assert_eq!(by_get.status(), 405);
 }
+
+/// OWASP's GraphQL cheat sheet, tried over HTTP: each abusive document is refused with a code
+/// before it runs, and the next request is answered normally.
+#[tokio::test]
+async fn alias_fragment_and_root_field_bombs_oversized_documents_and_batches_are_refused() {
+    let app = spawn_app().await;
+    let aliases: String = (0..1_500).map(|i| format!("a{i}:__typename ")).collect();
+    let mut bomb = String::from("{ ...F0 }");
+    for i in 0..24 {
+        bomb.push_str(&format!(
+            " fragment F{i} on Query {{ ...F{n} ...F{n} }}",
+            n = i + 1
+        ));
+    }
+    bomb.push_str(" fragment F24 on Query { __typename }");
+    let roots: String = (0..31).map(|i| format!("r{i}: __typename ")).collect();
+    let padded = format!("{{ __typename }} # {}", "x".repeat(33 * 1024));
+    let directives = "{ __typename @skip(if: false) @include(if: true) @skip(if: false) @include(if: true) @skip(if: false) @include(if: true) }";
+    for (what, document, says) in [
+        (
+            "1,500 aliases",
+            format!("{{ {aliases} }}"),
+            "more than 1000 fields",
+        ),
+        (
+            "2^24 fields through 25 fragments",
+            bomb,
+            "more than 1000 fields",
+        ),
+        (
+            "31 root fields",
+            format!("{{ {roots} }}"),
+            "31 root fields, the limit is 30",
+        ),
+        ("a 33 KiB document", padded, "the limit is 32768"),
+        (
+            "6 directives on a field",
+            directives.to_owned(),
+            "6 directives, the limit is 5",
+        ),
+    ] {
+        let answer = app.gql(&document, json!({})).await;
+        assert_eq!(
+            error_codes(&answer),
+            ["QUERY_TOO_COMPLEX"],
+            "{what}: {answer}"
+        );
+        let message = answer["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{what}: {message}");
+        let next = app
+            .data("{ country(code: \"NG\") { name } }", json!({}))
+            .await;
+        assert_eq!(next["country"]["name"], "Nigeria", "after {what}");
+    }
+    // A batch (an array of requests) is one way around per-request limits: refused.
+    let batch = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(batch.status(), 400);
+    let answer: Value = batch.json().await.unwrap();
+    assert_eq!(error_codes(&answer), ["BAD_REQUEST"]);
+    // An unknown field is refused without suggesting the schema's names.
+    let typo = app
+        .gql("{ countrie(code: \"NG\") { name } }", json!({}))
+        .await;
+    assert_eq!(error_codes(&typo), ["GRAPHQL_VALIDATION_FAILED"]);
+    let message = typo["errors"][0]["message"].as_str().unwrap();
+    assert!(!message.contains("Did you mean"), "{message}");
+}
+
+/// Every answer says what it cost against the limits (`extensions.cost`), and the cost grows
+/// with the page size as the complexity limit counts it.
+#[tokio::test]
+async fn every_answer_reports_its_cost_against_the_limits() {
+    let app = spawn_app().await;
+    let cost = |answer: &Value| answer["extensions"]["cost"].clone();
+    let small = app
+        .gql("{ practices(first: 2) { nodes { title } } }", json!({}))
+        .await;
+    let large = app
+        .gql("{ practices(first: 40) { nodes { title } } }", json!({}))
+        .await;
+    assert_eq!(cost(&small)["maxComplexity"], 5000);
+    assert_eq!(cost(&small)["maxDepth"], 12);
+    assert_eq!(cost(&small)["depth"], 3);
+    let (s, l) = (
+        cost(&small)["complexity"].as_u64().unwrap(),
+        cost(&large)["complexity"].as_u64().unwrap(),
+    );
+    assert!(l > s && s > 0, "complexity {s} for 2 nodes, {l} for 40");
+}

@@ -141,6 +141,16 @@ pub struct GraphqlSettings {
     pub max_depth: usize,
     /// Highest complexity score a query may have (a page of n items costs n times its fields).
     pub max_complexity: usize,
+    /// Longest query document, in bytes.
+    pub max_query_bytes: usize,
+    /// Most fields a query selects, fragments expanded and aliases counted.
+    pub max_fields: usize,
+    /// Most root fields one operation selects.
+    pub max_root_fields: usize,
+    /// Most directives on one field.
+    pub max_directives: usize,
+    /// Suggest field names ("Did you mean …?") in validation errors.
+    pub field_suggestions: bool,
 }
 
 impl Default for GraphqlSettings {
@@ -149,6 +159,11 @@ impl Default for GraphqlSettings {
         GraphqlSettings {
             max_depth: limits.max_depth,
             max_complexity: limits.max_complexity,
+            max_query_bytes: limits.max_query_bytes,
+            max_fields: limits.max_fields,
+            max_root_fields: limits.max_root_fields,
+            max_directives: limits.max_directives,
+            field_suggestions: limits.field_suggestions,
         }
     }
 }
@@ -388,6 +403,23 @@ mod tests {
             (
                 "graphql.max_complexity",
                 s.graphql.max_complexity.to_string(),
+            ),
+            (
+                "graphql.max_query_bytes",
+                s.graphql.max_query_bytes.to_string(),
+            ),
+            ("graphql.max_fields", s.graphql.max_fields.to_string()),
+            (
+                "graphql.max_root_fields",
+                s.graphql.max_root_fields.to_string(),
+            ),
+            (
+                "graphql.max_directives",
+                s.graphql.max_directives.to_string(),
+            ),
+            (
+                "graphql.field_suggestions",
+                s.graphql.field_suggestions.to_string(),
             ),
             ("search.meili_index", s.search.meili_index.clone()),
             (

@@ -279,9 +279,15 @@ impl Application {
             })
         };
         info.drains_outbox = false;
+        let g = &settings.graphql;
         let limits = QueryLimits {
-            max_depth: settings.graphql.max_depth,
-            max_complexity: settings.graphql.max_complexity,
+            max_depth: g.max_depth,
+            max_complexity: g.max_complexity,
+            max_query_bytes: g.max_query_bytes,
+            max_fields: g.max_fields,
+            max_root_fields: g.max_root_fields,
+            max_directives: g.max_directives,
+            field_suggestions: g.field_suggestions,
         };
         let widgets = load_widgets(&settings.server.widgets_dir)?;
         let graphiql = load_graphiql(&settings.server.graphiql_dir)?;

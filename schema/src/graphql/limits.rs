@@ -16,12 +16,24 @@
 //!   absolute depth.
 //!
 //! The complexity limit is still async-graphql's own, and applies to everything.
+//!
+//! Before any of that, the same extension holds the document itself to limits (OWASP's GraphQL
+//! cheat sheet): its size in bytes (checked before parsing), the number of fields it selects
+//! with every fragment expanded where it is spread (aliases count, so an alias bomb is refused;
+//! counting stops at the limit, so a fragment bomb that would expand exponentially costs no
+//! more than the limit), the number of root fields of an operation and of directives on a field
+//! (async-graphql's own `limit_directives` follows fragment spreads without a cycle check, so a
+//! fragment cycle would overflow its stack: it stays off). Each answer reports its cost in
+//! `extensions.cost` ([`Cost`]).
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::ValidationResult;
 use async_graphql::{Positioned, ServerError, ServerResult, Variables};
 
 use crate::error::ErrorCode;
@@ -34,27 +46,47 @@ pub const MAX_INTROSPECTION_LIST_NESTING: usize = 2;
 /// The deepest an introspection selection may go at all (graphql-js 17 asks for about 15).
 pub const MAX_INTROSPECTION_DEPTH: usize = 40;
 
+/// What a query document may be: [`super::QueryLimits`]' document part.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct DocumentLimits {
+    pub max_depth: usize,
+    /// The longest document, in bytes.
+    pub max_query_bytes: usize,
+    /// The most fields a document selects, fragments expanded (aliases count).
+    pub max_fields: usize,
+    /// The most root fields one operation selects.
+    pub max_root_fields: usize,
+    /// The most directives on one field.
+    pub max_directives: usize,
+}
+
 /// The extension factory; see the module documentation.
 pub struct DepthLimit {
-    max_depth: usize,
+    limits: DocumentLimits,
 }
 
 impl DepthLimit {
-    pub fn new(max_depth: usize) -> Self {
-        DepthLimit { max_depth }
+    pub fn new(limits: DocumentLimits) -> Self {
+        DepthLimit { limits }
     }
 }
 
 impl ExtensionFactory for DepthLimit {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(DepthLimitExtension {
-            max_depth: self.max_depth,
+            limits: self.limits,
         })
     }
 }
 
 struct DepthLimitExtension {
-    max_depth: usize,
+    limits: DocumentLimits,
+}
+
+fn too_complex(message: String) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    set_code(&mut err, ErrorCode::QueryTooComplex);
+    err
 }
 
 #[async_trait::async_trait]
@@ -66,13 +98,118 @@ impl Extension for DepthLimitExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if let Err(message) = check(&document, self.max_depth) {
-            let mut err = ServerError::new(message, None);
-            set_code(&mut err, ErrorCode::QueryTooComplex);
-            return Err(err);
+        let limits = &self.limits;
+        if query.len() > limits.max_query_bytes {
+            return Err(too_complex(format!(
+                "The query document is {} bytes, the limit is {}.",
+                query.len(),
+                limits.max_query_bytes
+            )));
         }
+        let document = next.run(ctx, query, variables).await?;
+        // Counted first: it bounds the work of every walk below.
+        check_size(&document, limits).map_err(too_complex)?;
+        check(&document, limits.max_depth).map_err(too_complex)?;
         Ok(document)
+    }
+}
+
+/// Checks how many fields a document selects (fragments expanded, every operation) and how
+/// many root fields each operation has; the error is the message to send.
+pub fn check_size(document: &ExecutableDocument, limits: &DocumentLimits) -> Result<(), String> {
+    let walker = Walker { document };
+    let mut total = 0;
+    // The fields first: counting stops at the limit, and bounds the root walk below.
+    for (_, operation) in document.operations.iter() {
+        walker.count(
+            &operation.node.selection_set,
+            &mut HashSet::new(),
+            &mut total,
+            (limits.max_fields, limits.max_directives),
+        )?;
+    }
+    for (_, operation) in document.operations.iter() {
+        let mut roots = 0;
+        walker.for_each_field(
+            &operation.node.selection_set,
+            &mut HashSet::new(),
+            &mut |_, _| roots += 1,
+        );
+        if roots > limits.max_root_fields {
+            return Err(format!(
+                "An operation selects {roots} root fields, the limit is {}.",
+                limits.max_root_fields
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reports each answer's cost in `extensions.cost`, as Shopify's API does: the complexity the
+/// query was scored (what `graphql.max_complexity` limits) and its depth, with the limits.
+pub struct Cost {
+    max_complexity: usize,
+    max_depth: usize,
+}
+
+impl Cost {
+    pub fn new(max_complexity: usize, max_depth: usize) -> Self {
+        Cost {
+            max_complexity,
+            max_depth,
+        }
+    }
+}
+
+impl ExtensionFactory for Cost {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CostExtension {
+            max_complexity: self.max_complexity,
+            max_depth: self.max_depth,
+            validated: std::sync::Mutex::new(None),
+        })
+    }
+}
+
+struct CostExtension {
+    max_complexity: usize,
+    max_depth: usize,
+    validated: std::sync::Mutex<Option<ValidationResult>>,
+}
+
+#[async_trait::async_trait]
+impl Extension for CostExtension {
+    async fn request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextRequest<'_>,
+    ) -> async_graphql::Response {
+        let response = next.run(ctx).await;
+        let validated = self.validated.lock().ok().and_then(|mut v| v.take());
+        match validated {
+            Some(v) => response.extension(
+                "cost",
+                async_graphql::value!({
+                    "complexity": v.complexity,
+                    "maxComplexity": self.max_complexity,
+                    "depth": v.depth,
+                    "maxDepth": self.max_depth,
+                }),
+            ),
+            None => response,
+        }
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if let Ok(mut slot) = self.validated.lock() {
+            *slot = Some(result);
+        }
+        Ok(result)
     }
 }
 
@@ -157,6 +294,58 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+    }
+
+    /// Adds the fields of a set (and below) to `total`, fragments expanded where spread, and
+    /// checks each field's directives; returns the refusal as soon as `total` passes
+    /// `max_fields`, so a fragment bomb costs no more than that many fields (times the nesting
+    /// of spreads between two fields). A fragment cycle is not followed.
+    fn count(
+        &self,
+        set: &'a Positioned<SelectionSet>,
+        expanding: &mut HashSet<&'a str>,
+        total: &mut usize,
+        limits: (usize, usize),
+    ) -> Result<(), String> {
+        let (max_fields, max_directives) = limits;
+        for selection in &set.node.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    *total += 1;
+                    if *total > max_fields {
+                        return Err(format!(
+                            "The query selects more than {max_fields} fields (aliases and \
+                             fragments counted where they are used)."
+                        ));
+                    }
+                    let directives = field.node.directives.len();
+                    if directives > max_directives {
+                        return Err(format!(
+                            "The field `{}` has {directives} directives, the limit is \
+                             {max_directives}.",
+                            field.node.name.node
+                        ));
+                    }
+                    self.count(&field.node.selection_set, expanding, total, limits)?;
+                }
+                Selection::InlineFragment(fragment) => {
+                    self.count(&fragment.node.selection_set, expanding, total, limits)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    let Some(fragment) = self.document.fragments.get(name) else {
+                        continue;
+                    };
+                    if expanding.insert(name) {
+                        let counted =
+                            self.count(&fragment.node.selection_set, expanding, total, limits);
+                        expanding.remove(name);
+                        counted?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn data(&self, set: &'a Positioned<SelectionSet>, expanding: &mut HashSet<&'a str>) -> Depths {
@@ -245,6 +434,44 @@ mod tests {
         let err = check(&parse_query(deep).unwrap(), 4).unwrap_err();
         assert!(err.contains("nested too deep: 5 levels"), "{err}");
         assert_eq!(depths("{ a { __typename } }").data, 2);
+    }
+
+    #[test]
+    fn aliases_fragments_and_root_fields_are_counted_and_a_fragment_bomb_stops_early() {
+        let doc = |q: &str| parse_query(q).unwrap();
+        let limits = |max_fields, max_root_fields| DocumentLimits {
+            max_depth: 12,
+            max_query_bytes: 1 << 20,
+            max_fields,
+            max_root_fields,
+            max_directives: 2,
+        };
+        let five = "{ a b { c } ...F } fragment F on Q { d e }";
+        assert!(check_size(&doc(five), &limits(5, 10)).is_ok());
+        let err = check_size(&doc(five), &limits(4, 10)).unwrap_err();
+        assert!(err.contains("more than 4 fields"), "{err}");
+        let aliases: String = (0..10_000).map(|i| format!("a{i}: __typename ")).collect();
+        assert!(check_size(&doc(&format!("{{ {aliases} }}")), &limits(1_000, 10_000)).is_err());
+        let err = check_size(&doc("{ a b c }"), &limits(100, 2)).unwrap_err();
+        assert!(err.contains("3 root fields, the limit is 2"), "{err}");
+        let err = check_size(&doc("{ a @x @y @z }"), &limits(100, 2)).unwrap_err();
+        assert!(
+            err.contains("`a` has 3 directives, the limit is 2"),
+            "{err}"
+        );
+        let cycle = "{ ...A } fragment A on Q { a ...B } fragment B on Q { b ...A }";
+        assert!(check_size(&doc(cycle), &limits(100, 10)).is_ok());
+        // 2^40 fields if expanded: refused after counting a thousand.
+        let mut bomb = String::from("{ ...F0 }");
+        for i in 0..40 {
+            bomb.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{n} ...F{n} }}",
+                n = i + 1
+            ));
+        }
+        bomb.push_str(" fragment F40 on Query { a }");
+        // (Expanded, this would not finish: that the test ends is what it proves.)
+        assert!(check_size(&doc(&bomb), &limits(1_000, 1_000)).is_err());
     }
 
     #[test]

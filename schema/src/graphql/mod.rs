@@ -40,6 +40,16 @@ pub type TipxSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 pub struct QueryLimits {
     pub max_depth: usize,
     pub max_complexity: usize,
+    /// The longest query document, in bytes.
+    pub max_query_bytes: usize,
+    /// The most fields a document selects, fragments expanded and aliases counted.
+    pub max_fields: usize,
+    /// The most root fields one operation selects.
+    pub max_root_fields: usize,
+    /// The most directives on one field.
+    pub max_directives: usize,
+    /// Suggest field names ("Did you mean …?") in validation errors.
+    pub field_suggestions: bool,
 }
 
 impl Default for QueryLimits {
@@ -47,6 +57,11 @@ impl Default for QueryLimits {
         QueryLimits {
             max_depth: 12,
             max_complexity: 5_000,
+            max_query_bytes: 32 * 1024,
+            max_fields: 1_000,
+            max_root_fields: 30,
+            max_directives: 5,
+            field_suggestions: false,
         }
     }
 }
@@ -62,24 +77,37 @@ pub fn build_schema(
     feed: Arc<crate::core::feed::ChangeFeed>,
     webhooks: crate::core::webhooks::WebhookPolicy,
 ) -> TipxSchema {
-    Schema::build(
+    let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
-    )
-    .data(store)
-    .data(feed)
-    .data(webhooks)
-    .data(small_counts)
-    .data(entropy)
-    .data(search)
-    .extension(ErrorCodes)
-    .extension(introspection::SchemaDescription)
-    // Our own depth limit: it measures data as async-graphql does, but gives introspection
-    // a rule of its own so that the standard introspection query passes (limits.rs).
-    .extension(DepthLimit::new(limits.max_depth))
-    .limit_complexity(limits.max_complexity)
-    .finish()
+    );
+    let builder = if limits.field_suggestions {
+        builder
+    } else {
+        builder.disable_suggestions()
+    };
+    builder
+        .data(store)
+        .data(feed)
+        .data(webhooks)
+        .data(small_counts)
+        .data(entropy)
+        .data(search)
+        .extension(ErrorCodes)
+        .extension(introspection::SchemaDescription)
+        // Our own depth limit: it measures data as async-graphql does, but gives introspection
+        // a rule of its own so that the standard introspection query passes (limits.rs).
+        .extension(DepthLimit::new(limits::DocumentLimits {
+            max_depth: limits.max_depth,
+            max_query_bytes: limits.max_query_bytes,
+            max_fields: limits.max_fields,
+            max_root_fields: limits.max_root_fields,
+            max_directives: limits.max_directives,
+        }))
+        .extension(limits::Cost::new(limits.max_complexity, limits.max_depth))
+        .limit_complexity(limits.max_complexity)
+        .finish()
 }
 
 /// The SDL partners and the widgets build against (`schema/schema.graphql`).
