@@ -11,8 +11,10 @@ use tipx_api::config::{Secret, Settings};
 use tipx_api::startup::Application;
 use tipx_api::store::{PgStore, SqliteStore};
 use tipx_schema::core::{Action, Actor};
-use tipx_schema::ids::RecordId;
+use tipx_schema::ids::{CountryCode, RecordId};
+use tipx_schema::model::Record;
 use tipx_schema::store::{SeedData, Store};
+use tipx_schema::vocab::RecordKind;
 
 /// A running server with its own data folder (deleted when dropped) and, when the tests run
 /// on PostgreSQL, its own database.
@@ -408,4 +410,19 @@ pub async fn gql_as(app: &TestApp, secret: Option<&str>, query: &str, variables:
         request = request.bearer_auth(secret);
     }
     request.send().await.unwrap().json().await.unwrap()
+}
+
+/// A Nigerian practice from the seed under a new title, to write as a new record.
+pub fn nigerian_practice(title: &str) -> Record {
+    let mut content = seed()
+        .records
+        .into_iter()
+        .find(|r| {
+            r.kind() == RecordKind::Practice && r.countries() == [CountryCode::parse("NG").unwrap()]
+        })
+        .expect("a Nigerian practice in the seed");
+    if let Record::Practice(p) = &mut content {
+        p.title = title.to_owned();
+    }
+    content
 }

@@ -12,7 +12,7 @@ use tipx_schema::model::Record;
 use tipx_schema::store::{RevisionFilter, Store};
 use tipx_schema::vocab::{RecordKind, RecordStatus};
 
-use crate::helpers::{error_codes, gql_as, key, seed, spawn_app, tipx, TestApp};
+use crate::helpers::{error_codes, gql_as, key, nigerian_practice, seed, spawn_app, tipx, TestApp};
 
 /// A status move (`submit`, `publish`, …) on record `id` with a key, selecting `selection`.
 async fn move_record(app: &TestApp, secret: &str, name: &str, id: &str, selection: &str) -> Value {
@@ -329,16 +329,7 @@ fn expected(who: Who, attempt: Try, fixture: Fixture) -> &'static str {
 async fn make_fixture(store: &dyn Store, fixture: Fixture, n: usize) -> RecordId {
     let system = Actor::system("fixtures");
     let now = chrono::Utc::now();
-    let mut content = seed()
-        .records
-        .into_iter()
-        .find(|r| {
-            r.kind() == RecordKind::Practice && r.countries() == [CountryCode::parse("NG").unwrap()]
-        })
-        .expect("a Nigerian practice in the seed");
-    if let Record::Practice(p) = &mut content {
-        p.title = format!("Matrix fixture {n}");
-    }
+    let content = nigerian_practice(&format!("Matrix fixture {n}"));
     let draft = editing::create_draft(store, &system, content, now)
         .await
         .unwrap();

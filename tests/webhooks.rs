@@ -13,11 +13,12 @@ use serde_json::{json, Value};
 use tipx_schema::core::webhooks::verify_signature;
 use tipx_schema::core::{editing, review, Action, Actor};
 use tipx_schema::ids::CountryCode;
-use tipx_schema::model::Record;
 use tipx_schema::store::Store;
 use tipx_schema::vocab::RecordKind;
 
-use crate::helpers::{error_codes, gql_as, key, repo_root, retract, seed, spawn_app_with, TestApp};
+use crate::helpers::{
+    error_codes, gql_as, key, nigerian_practice, repo_root, retract, seed, spawn_app_with, TestApp,
+};
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
@@ -130,16 +131,7 @@ async fn register(app: &TestApp, partner: &str, url: &str) -> (String, String) {
 async fn publish_nigerian_practice(store: &dyn Store, title: &str) -> String {
     let system = Actor::system("webhook tests");
     let now = chrono::Utc::now();
-    let mut content = seed()
-        .records
-        .into_iter()
-        .find(|r| {
-            r.kind() == RecordKind::Practice && r.countries() == [CountryCode::parse("NG").unwrap()]
-        })
-        .expect("a Nigerian practice in the seed");
-    if let Record::Practice(p) = &mut content {
-        p.title = title.to_owned();
-    }
+    let content = nigerian_practice(title);
     let draft = editing::create_draft(store, &system, content, now)
         .await
         .unwrap();

@@ -1477,17 +1477,7 @@ impl Transfer for PgStore {
             .map_err(pg_err)?;
         }
         for hook in &dump.webhooks {
-            tx.execute(
-                "INSERT INTO webhooks (id, key_id, created_at, body) VALUES ($1, $2, $3, $4)",
-                &[
-                    &hook.id,
-                    &hook.key_id,
-                    &hook.created_at.to_rfc3339(),
-                    &to_json(hook)?,
-                ],
-            )
-            .await
-            .map_err(pg_err)?;
+            put_webhook(&tx, hook).await?;
         }
         tx.commit().await.map_err(pg_err)
     }
@@ -1495,6 +1485,25 @@ impl Transfer for PgStore {
 
 /// The meta key holding the webhook dispatcher's position in the change log.
 const WEBHOOK_POSITION: &str = "webhooks.position";
+
+/// Writes one webhook, on a connection or in a transaction.
+async fn put_webhook(
+    db: &impl deadpool_postgres::GenericClient,
+    hook: &Webhook,
+) -> StoreResult<()> {
+    db.execute(
+        "INSERT INTO webhooks (id, key_id, created_at, body) VALUES ($1, $2, $3, $4)",
+        &[
+            &hook.id,
+            &hook.key_id,
+            &hook.created_at.to_rfc3339(),
+            &to_json(hook)?,
+        ],
+    )
+    .await
+    .map(|_| ())
+    .map_err(pg_err)
+}
 
 /// A delivery from a row starting `(id, payload, body)`.
 fn delivery_from(row: &Row) -> StoreResult<Delivery> {
@@ -1511,20 +1520,8 @@ fn millis(at: Option<chrono::DateTime<Utc>>) -> Option<i64> {
 #[async_trait]
 impl Webhooks for PgStore {
     async fn insert_webhook(&self, hook: &Webhook) -> StoreResult<()> {
-        self.client()
-            .await?
-            .execute(
-                "INSERT INTO webhooks (id, key_id, created_at, body) VALUES ($1, $2, $3, $4)",
-                &[
-                    &hook.id,
-                    &hook.key_id,
-                    &hook.created_at.to_rfc3339(),
-                    &to_json(hook)?,
-                ],
-            )
-            .await
-            .map(|_| ())
-            .map_err(pg_err)
+        let client = self.client().await?;
+        put_webhook(&client, hook).await
     }
 
     async fn list_webhooks(&self, key_id: Option<&str>) -> StoreResult<Vec<Webhook>> {

@@ -1370,12 +1370,7 @@ impl Transfer for SqliteStore {
                 .map_err(sql_err)?;
             }
             for hook in &dump.webhooks {
-                exec(
-                    &tx,
-                    "INSERT INTO webhooks (id, key_id, created_at, body) VALUES (?, ?, ?, ?)",
-                    params![hook.id, hook.key_id, hook.created_at.to_rfc3339(), to_json(hook)?],
-                )
-                .map_err(sql_err)?;
+                put_webhook(&tx, hook)?;
             }
             tx.commit().map_err(sql_err)?;
             let _ = c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
@@ -1387,6 +1382,22 @@ impl Transfer for SqliteStore {
 
 /// The meta key holding the webhook dispatcher's position in the change log.
 const WEBHOOK_POSITION: &str = "webhooks.position";
+
+/// Writes one webhook (a transaction derefs to its connection).
+fn put_webhook(c: &Connection, hook: &Webhook) -> StoreResult<()> {
+    exec(
+        c,
+        "INSERT INTO webhooks (id, key_id, created_at, body) VALUES (?, ?, ?, ?)",
+        params![
+            hook.id,
+            hook.key_id,
+            hook.created_at.to_rfc3339(),
+            to_json(hook)?
+        ],
+    )
+    .map(|_| ())
+    .map_err(sql_err)
+}
 
 /// A delivery from its row: `(id, payload, body)`.
 fn delivery_from(id: i64, payload: String, body: &str) -> StoreResult<Delivery> {
@@ -1404,20 +1415,7 @@ fn millis(at: Option<chrono::DateTime<Utc>>) -> Option<i64> {
 impl Webhooks for SqliteStore {
     async fn insert_webhook(&self, hook: &Webhook) -> StoreResult<()> {
         let hook = hook.clone();
-        self.run(move |c| {
-            c.execute(
-                "INSERT INTO webhooks (id, key_id, created_at, body) VALUES (?, ?, ?, ?)",
-                params![
-                    hook.id,
-                    hook.key_id,
-                    hook.created_at.to_rfc3339(),
-                    to_json(&hook)?
-                ],
-            )
-            .map(|_| ())
-            .map_err(sql_err)
-        })
-        .await
+        self.run(move |c| put_webhook(c, &hook)).await
     }
 
     async fn list_webhooks(&self, key_id: Option<&str>) -> StoreResult<Vec<Webhook>> {
