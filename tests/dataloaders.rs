@@ -22,7 +22,25 @@ const BACKGROUND: &[&str] = &[
     "due_deliveries",
 ];
 
+/// The store calls one request costs. DataLoaders gather the keys that arrive within a
+/// millisecond; on a loaded machine a batch can be cut in two, so the query runs a few times
+/// and the cheapest run counts. An N+1 pattern costs the same on every run, so it still shows.
 async fn calls_for(app: &TestApp, query: &str) -> HashMap<String, u64> {
+    let mut cheapest: Option<HashMap<String, u64>> = None;
+    for _ in 0..3 {
+        let calls = one_run(app, query).await;
+        let total: u64 = calls.values().sum();
+        if cheapest
+            .as_ref()
+            .is_none_or(|c| total < c.values().sum::<u64>())
+        {
+            cheapest = Some(calls);
+        }
+    }
+    cheapest.expect("three runs")
+}
+
+async fn one_run(app: &TestApp, query: &str) -> HashMap<String, u64> {
     let before = app.store_calls().await;
     app.data(query, json!({})).await;
     let after = app.store_calls().await;
