@@ -44,7 +44,7 @@ fi
 mkdir -p "$out"
 rm -f "$out"/tipx_widgets.js "$out"/tipx_widgets_bg.wasm # the single bundle of earlier versions
 pkg="$target_dir/widgets/pkg"
-for kind in search country record; do
+for kind in search country record portal; do
   say "building <tipx-$kind> (wasm32, profile widgets, feature $kind)"
   cargo build --locked -p tipx-widgets --target wasm32-unknown-unknown --profile widgets \
     --no-default-features --features "$kind"
@@ -62,9 +62,9 @@ for kind in search country record; do
   cp "$pkg/$kind.js" "$out/$kind.js"
 done
 [ -n "$wasm_opt" ] || echo "NOTE: npm is not available, so wasm-opt is not; the WebAssembly is not optimised."
-cp widgets/loader/loader.js widgets/loader/frame.html widgets/loader/frame.css "$out/"
+cp widgets/loader/loader.js widgets/loader/frame.html widgets/loader/frame.css widgets/loader/page.js "$out/"
 
 gz() { gzip -9 -c "$@" | wc -c | tr -d ' '; }
-for kind in search country record; do
-  say "<tipx-$kind>: wasm $(gz "$out/$kind.wasm") + glue $(gz "$out/$kind.js") + loader $(gz "$out/loader.js") bytes gzip"
+for kind in search country record portal; do
+  say "$kind: wasm $(gz "$out/$kind.wasm") + glue $(gz "$out/$kind.js") + loader $(gz "$out/loader.js") bytes gzip"
 done

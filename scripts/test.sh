@@ -160,12 +160,12 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 TIPX_TEST_API="$api" \
   cargo test --locked -p tipx-widgets --target wasm32-unknown-unknown --test web
 
-step "end-to-end: embed snippet, GraphiQL offline, partner tools' introspection (headless Chromium, graphql-js), subscriptions (graphql-ws)"
+step "end-to-end: embed snippet, GraphiQL offline, partner tools' introspection (headless Chromium, graphql-js), subscriptions (graphql-ws), contributor and moderator pages (axe in en and ar)"
 (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-${CARGO_TARGET_DIR:-target}/e2e}"
 target_abs=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
 TIPX_BIN="$target_abs/debug/tipx" TIPX_WIDGETS_DIR="$PWD/widgets/dist" TIPX_GRAPHIQL_DIR="$PWD/api/graphiql/dist" \
-  node --test tests/e2e/widgets.e2e.mjs tests/e2e/introspection.e2e.mjs tests/e2e/graphiql.e2e.mjs tests/e2e/subscriptions.e2e.mjs
+  node --test tests/e2e/widgets.e2e.mjs tests/e2e/introspection.e2e.mjs tests/e2e/graphiql.e2e.mjs tests/e2e/subscriptions.e2e.mjs tests/e2e/portal.e2e.mjs
 echo "screenshots (artifacts of this run): $(ls "$E2E_ARTIFACTS"/*.png | tr '\n' ' ')"
 
 step "widget weight: the search widget's first load against its recorded size (+5% at most)"

@@ -12,6 +12,7 @@ mod graphiql;
 mod lookups;
 mod nodes;
 mod pagination;
+mod portal;
 mod schema_snapshot;
 mod search_api;
 mod search_contract;

@@ -677,6 +677,37 @@ async fn re_importing_the_seed_never_overwrites_a_contributed_version() {
     }
     gql_as(&app, Some(&ng), "mutation($id: ID!, $v: Int!, $i: PracticeInput!) { updatePractice(id: $id, expectedVersion: $v, input: $i) { __typename } }", json!({ "id": id, "v": v, "i": input })).await;
     move_record(&app, &ng, "submit", &id, "__typename").await;
+    // The moderator sees what the change would change, field by field.
+    let review = gql_as(
+        &app,
+        Some(&moderator),
+        "query($id: ID!) { draft(id: $id) { ... on Practice { status changesFromPublished { field before after } } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let changes = data(&review)["draft"]["changesFromPublished"]
+        .as_array()
+        .expect("changes listed")
+        .clone();
+    let summary = changes
+        .iter()
+        .find(|c| c["field"] == "summary")
+        .unwrap_or_else(|| panic!("the summary changed: {changes:?}"));
+    assert_eq!(
+        summary["before"],
+        json!(json!(target.summary()).to_string())
+    );
+    assert_eq!(
+        summary["after"],
+        json!(json!(
+            "The ministry's updated description of this practice, reviewed and published."
+        )
+        .to_string())
+    );
+    assert!(
+        changes.iter().all(|c| c["field"] != "title"),
+        "the unchanged title is not listed: {changes:?}"
+    );
     let published = move_record(
         &app,
         &moderator,
@@ -718,6 +749,13 @@ async fn re_importing_the_seed_never_overwrites_a_contributed_version() {
         "The ministry's updated description of this practice, reviewed and published."
     );
     assert_eq!(after["practice"]["sharedBy"], "seed");
+    let now = app
+        .data(
+            "query($id: ID!) { practice(id: $id) { changesFromPublished { field } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(now["practice"]["changesFromPublished"], json!([]));
 }
 
 #[tokio::test]

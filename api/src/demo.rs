@@ -163,6 +163,8 @@ pub fn page(widgets: Option<&WidgetAssets>, origin: &str) -> String {
 <ul>
 <li><a href="/graphiql">GraphiQL</a>: explore the GraphQL API in the browser; <code>POST /graphql</code> or <code>GET /graphql?query=…</code> for partner systems</li>
 <li><a href="#embed">Widgets</a> for NGO websites: search, country profile, record card</li>
+<li><a href="/contribute">Contribute</a>: focal points and NGOs share laws, practices and cases for their countries (with a contributor key)</li>
+<li><a href="/review">Review</a>: moderators publish submissions, send them back with a reason, or retract records (with a moderator key)</li>
 <li><a href="/health">/health</a> and <a href="/metrics">/metrics</a></li>
 </ul>
 {body}

@@ -26,13 +26,22 @@ use serde_json::json;
 use crate::assets::{read, short_hash};
 pub use crate::assets::{Asset, IMMUTABLE, SHORT};
 
-/// The widgets, each built into its own module.
-pub const KINDS: [&str; 3] = ["search", "country", "record"];
+/// The modules, each built on its own: the three widgets and the contributor and moderator
+/// pages (`portal`, which the loader never loads: `/contribute` and `/review` do).
+pub const KINDS: [&str; 4] = ["search", "country", "record", "portal"];
 /// Files the build leaves in the widgets folder besides each widget's `<kind>.js` and
 /// `<kind>.wasm`.
 pub const LOADER: &str = "loader.js";
 pub const FRAME_HTML: &str = "frame.html";
 pub const FRAME_CSS: &str = "frame.css";
+/// The script that starts the contributor and moderator pages.
+pub const PAGE_JS: &str = "page.js";
+
+/// The policy of the contributor and moderator pages: this origin only, WebAssembly allowed,
+/// never in a frame (they act with a key).
+pub const PORTAL_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
 
 /// The policy of the iframe page: WebAssembly allowed, everything else from this origin only.
 pub const FRAME_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -64,6 +73,7 @@ impl WidgetAssets {
         let loader = String::from_utf8(read(dir, LOADER)?).context("the loader is not UTF-8")?;
         let frame_html = read(dir, FRAME_HTML)?;
         let frame_css = read(dir, FRAME_CSS)?;
+        let page_js = read(dir, PAGE_JS)?;
         let mut modules = Vec::new();
         for kind in KINDS {
             let (js, wasm) = (format!("{kind}.js"), format!("{kind}.wasm"));
@@ -90,7 +100,7 @@ impl WidgetAssets {
             });
         }
 
-        let mut parts: Vec<&[u8]> = vec![loader.as_bytes(), &frame_html, &frame_css];
+        let mut parts: Vec<&[u8]> = vec![loader.as_bytes(), &frame_html, &frame_css, &page_js];
         for m in &modules {
             parts.push(&m.glue);
             parts.push(&m.wasm);
@@ -132,6 +142,7 @@ impl WidgetAssets {
             v(FRAME_CSS),
             Asset::new(FRAME_CSS, frame_css.clone(), IMMUTABLE)?,
         );
+        files.insert(v(PAGE_JS), Asset::new(PAGE_JS, page_js, IMMUTABLE)?);
         // The moving names: a one-line module that loads the current version, and the frame.
         let entry = format!(
             "// TIP Exchange widgets, current version. Pin /widgets/{version}/tipx.js with \
@@ -169,6 +180,13 @@ impl WidgetAssets {
         self.files.get(path)
     }
 
+    /// The versioned path under `/widgets/` and the integrity hash of a file of this version.
+    pub fn pinned(&self, name: &str) -> Option<(String, &str)> {
+        let path = format!("{}/{name}", self.version);
+        let asset = self.files.get(&path)?;
+        Some((path, asset.integrity.as_str()))
+    }
+
     /// The integrity hash of the versioned `tipx.js`, for pinned snippets.
     pub fn script_integrity(&self) -> &str {
         self.files
@@ -184,6 +202,7 @@ impl WidgetAssets {
             .chain(
                 KINDS
                     .iter()
+                    .filter(|k| **k != "portal")
                     .flat_map(|k| [format!("{k}.js"), format!("{k}.wasm")]),
             )
             .filter_map(|name| {
@@ -224,6 +243,7 @@ mod tests {
         .unwrap();
         std::fs::write(dir.join(FRAME_HTML), "<!doctype html><title>f</title>").unwrap();
         std::fs::write(dir.join(FRAME_CSS), "body{margin:0}").unwrap();
+        std::fs::write(dir.join(PAGE_JS), "start();").unwrap();
     }
 
     #[test]

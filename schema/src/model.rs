@@ -353,6 +353,24 @@ pub enum Record {
     Case(Case),
 }
 
+impl From<Law> for Record {
+    fn from(law: Law) -> Record {
+        Record::Law(law)
+    }
+}
+
+impl From<Practice> for Record {
+    fn from(practice: Practice) -> Record {
+        Record::Practice(practice)
+    }
+}
+
+impl From<Case> for Record {
+    fn from(case: Case) -> Record {
+        Record::Case(case)
+    }
+}
+
 /// Facet values of a record, as the store and search index file them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Facets {

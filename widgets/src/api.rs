@@ -216,6 +216,17 @@ impl Labels {
             .map(String::as_str)
             .unwrap_or(code)
     }
+
+    /// Every (code, label) of a list, by label.
+    pub fn entries(&self, list: &str) -> Vec<(&str, &str)> {
+        let mut entries: Vec<(&str, &str)> = self
+            .lists
+            .get(list)
+            .map(|l| l.iter().map(|(c, v)| (c.as_str(), v.as_str())).collect())
+            .unwrap_or_default();
+        entries.sort_by(|a, b| a.1.cmp(b.1));
+        entries
+    }
 }
 
 thread_local! {

@@ -2,11 +2,19 @@
 //! yew and compiled to WebAssembly. The JavaScript loader (`widgets/loader/loader.js`) defines
 //! the custom elements, gives each its own Shadow DOM and calls [`mount`] with the element's
 //! attributes. The widgets reach the server only through GraphQL over HTTP (see [`api`]).
+//!
+//! The same crate, built with the `portal` feature, is the contributor and moderator pages
+//! that `tipx` serves at `/contribute` and `/review` (see [`portal`]).
 
 // A build with one widget leaves the others' helpers unused.
 #![cfg_attr(
-    not(all(feature = "search", feature = "country", feature = "record")),
-    allow(dead_code, unused_imports)
+    not(all(
+        feature = "search",
+        feature = "country",
+        feature = "record",
+        feature = "portal"
+    )),
+    allow(dead_code, unused_imports, unused_variables, unreachable_code)
 )]
 
 pub mod api;
@@ -16,6 +24,8 @@ pub mod config;
 pub mod country;
 pub mod highlight;
 pub mod i18n;
+#[cfg(feature = "portal")]
+pub mod portal;
 #[cfg(feature = "record")]
 pub mod record;
 #[cfg(any(feature = "country", feature = "record"))]

@@ -5,6 +5,7 @@
 //! - `ops`: `/health` and `/metrics`;
 //! - `export`: `/export/…`, the bulk downloads;
 //! - `subscriptions`: GraphQL over WebSocket at `/graphql` (the change feed);
+//! - `portal`: the contributor and moderator pages, `/contribute` and `/review`;
 //! - here: the shared state, the route table, the landing page and error answers.
 
 mod assets;
@@ -12,6 +13,7 @@ mod export;
 mod graphql;
 mod ops;
 mod persisted;
+mod portal;
 mod subscriptions;
 
 pub use persisted::{query_id, PersistedQueries};
@@ -221,6 +223,11 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
             }
         });
     // Browsers ask for it on every page; "no content" keeps their consoles quiet.
+    let portal = warp::path::param::<String>()
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(with_state.clone())
+        .and_then(portal::portal_page);
     let favicon = warp::path("favicon.ico")
         .and(warp::path::end())
         .and(warp::get())
@@ -255,9 +262,14 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .unify()
         .or(widgets)
         .unify()
+        // Boxed here and below: each `or` nests the type once more, and past a dozen the
+        // compiler spends minutes on it.
+        .boxed()
         .or(export_index)
         .unify()
         .or(export_file)
+        .unify()
+        .or(portal)
         .unify()
         .or(favicon)
         .unify()

@@ -20,6 +20,8 @@ pub type LoadError = Arc<StoreError>;
 pub struct Loaders {
     pub countries: DataLoader<CountryLoader, HashMapCache>,
     pub records: DataLoader<RecordLoader, HashMapCache>,
+    /// Published versions only, whoever asks: what a change in review is compared with.
+    pub published: DataLoader<PublishedLoader, HashMapCache>,
     pub ratifications: DataLoader<RatificationLoader, HashMapCache>,
     pub counts: DataLoader<CountLoader, HashMapCache>,
     pub regions: DataLoader<RegionLoader, HashMapCache>,
@@ -47,6 +49,7 @@ impl Loaders {
         Loaders {
             countries: new(CountryLoader(store.clone())),
             records: new(RecordLoader(store.clone(), actor.clone())),
+            published: new(PublishedLoader(store.clone())),
             history: new(HistoryLoader(store.clone(), actor)),
             ratifications: new(RatificationLoader(store.clone())),
             counts: new(CountLoader(store.clone())),
@@ -66,6 +69,19 @@ impl Loader<CountryCode> for CountryLoader {
     async fn load(&self, keys: &[CountryCode]) -> Result<HashMap<CountryCode, Country>, LoadError> {
         let countries = self.0.countries(keys).await.map_err(Arc::new)?;
         Ok(countries.into_iter().map(|c| (c.code, c)).collect())
+    }
+}
+
+/// The published version of records, which everyone may see.
+pub struct PublishedLoader(Arc<dyn Store>);
+
+impl Loader<RecordId> for PublishedLoader {
+    type Value = Record;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[RecordId]) -> Result<HashMap<RecordId, Record>, LoadError> {
+        let records = self.0.records(keys).await.map_err(Arc::new)?;
+        Ok(records.into_iter().map(|r| (r.id().clone(), r)).collect())
     }
 }
 

@@ -220,6 +220,30 @@ macro_rules! record_object {
                 .unwrap_or_default();
             Ok(entries.iter().map(Into::into).collect())
         }
+        /// For a draft or submission changing a published record: the fields that differ
+        /// from the published version (before: published, after: this version). Empty for
+        /// a new record and for the published version itself.
+        async fn changes_from_published(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<super::sharing::FieldChangeGql>> {
+            if self.meta.status == crate::vocab::RecordStatus::Published {
+                return Ok(Vec::new());
+            }
+            let published = loaders(ctx)?
+                .published
+                .load_one(self.id.clone())
+                .await
+                .map_err(load_err)?;
+            let Some(published) = published else {
+                return Ok(Vec::new());
+            };
+            let this = crate::model::Record::from(self.clone());
+            Ok(crate::core::history::diff(Some(&published), &this)
+                .iter()
+                .map(Into::into)
+                .collect())
+        }
         /// The organisation that first shared this record ("seed" for the platform's own
         /// sourced data).
         async fn shared_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
