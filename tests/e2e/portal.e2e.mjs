@@ -207,6 +207,44 @@ test("a practice goes from the contributor's form to a search widget, through a 
   await m.context.close();
 });
 
+test("a draft changed elsewhere is not overwritten: the page names what differs and keeps both choices", async () => {
+  const created = await gql(`mutation($i: PracticeInput!) { createPractice(input: $i) { ... on Practice { recordId version } } }`, {
+    i: {
+      title: "Conflict check practice (end-to-end test)", countries: ["NG"], leadOrganisation: "A test organisation",
+      organisationType: "NGO", summary: "The first wording of this test practice.", language: "en",
+      sources: [{ url: "https://example.org/conflict-check" }],
+    },
+  }, contributorKey);
+  const { recordId: id } = created.data.createPractice;
+  const c = await signedIn("/contribute", contributorKey);
+  await c.page.locator(`li[data-record="${id}"]`).getByRole("button").click();
+  const form = c.page.locator("form.tipx-editor");
+  await form.locator("#f-summary").waitFor();
+  // Someone else (another tab, a script) saves a new wording meanwhile.
+  const theirs = "A colleague's wording of this test practice, saved from elsewhere.";
+  const other = await gql(`query($id: ID!) { draft(id: $id) { ... on Practice { version } } }`, { id }, contributorKey);
+  const updated = await gql(`mutation($id: ID!, $v: Int!, $i: PracticeInput!) { updatePractice(id: $id, expectedVersion: $v, input: $i) { __typename } }`, {
+    id, v: other.data.draft.version,
+    i: {
+      title: "Conflict check practice (end-to-end test)", countries: ["NG"], leadOrganisation: "A test organisation",
+      organisationType: "NGO", summary: theirs, language: "en", sources: [{ url: "https://example.org/conflict-check" }],
+    },
+  }, contributorKey);
+  assert.equal(updated.errors, undefined, JSON.stringify(updated.errors));
+  const mine = "My own wording of this test practice, typed in the open page.";
+  await form.locator("#f-summary").fill(mine);
+  const warning = c.page.locator(".tipx-warning").filter({ hasText: "Someone changed this draft" });
+  await warning.waitFor({ timeout: 15_000 });
+  assert.match(await warning.innerText(), /Summary/);
+  assert.equal(await form.locator("#f-summary").inputValue(), mine, "my text is still in the form");
+  const stored = await gql(`query($id: ID!) { draft(id: $id) { ... on Practice { summary } } }`, { id }, contributorKey);
+  assert.equal(stored.data.draft.summary, theirs, "nothing was overwritten");
+  await warning.getByRole("button", { name: "Load the saved version instead" }).click();
+  assert.equal(await form.locator("#f-summary").inputValue(), theirs);
+  assert.deepEqual(c.errors, []);
+  await c.context.close();
+});
+
 test("the pages are axe-clean in English and Arabic, and Arabic is right to left", async () => {
   for (const lang of ["en", "ar"]) {
     const context = await browser.newContext();
