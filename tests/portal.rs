@@ -27,9 +27,18 @@ fn variables_for(document: &str) -> Value {
     let common = json!({ "title": "t", "summary": "s", "language": "en",
         "sources": [{ "url": "https://example.org/" }] });
     for (input_type, own) in [
-        ("LawInput", json!({ "country": "NG", "instrumentType": "STATUTE" })),
-        ("PracticeInput", json!({ "leadOrganisation": "o", "organisationType": "NGO" })),
-        ("CaseInput", json!({ "courtOrAgency": "c", "caseType": "PROSECUTION" })),
+        (
+            "LawInput",
+            json!({ "country": "NG", "instrumentType": "STATUTE" }),
+        ),
+        (
+            "PracticeInput",
+            json!({ "leadOrganisation": "o", "organisationType": "NGO" }),
+        ),
+        (
+            "CaseInput",
+            json!({ "courtOrAgency": "c", "caseType": "PROSECUTION" }),
+        ),
     ] {
         if document.contains(&format!("{input_type}!")) {
             let mut input = common.clone();

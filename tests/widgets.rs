@@ -13,7 +13,8 @@ use sha2::{Digest, Sha384};
 
 use crate::helpers::{error_codes, spawn_app_with, TestApp};
 
-const KINDS: [&str; 3] = ["search", "country", "record"];
+/// The widgets' modules and the contributor and moderator pages' module.
+const KINDS: [&str; 4] = ["search", "country", "record", "portal"];
 
 fn build_fixture(dir: &Path) {
     for kind in KINDS {
@@ -35,6 +36,7 @@ fn build_fixture(dir: &Path) {
     )
     .unwrap();
     std::fs::write(dir.join("frame.css"), "body { margin: 0 }").unwrap();
+    std::fs::write(dir.join("page.js"), "/* starts the page */").unwrap();
 }
 
 async fn app_with_widgets() -> (TestApp, tempfile::TempDir) {
@@ -262,4 +264,54 @@ async fn the_home_page_shows_each_widget_with_its_snippet_and_the_pinned_version
     // The icon browsers ask for on every page gets an empty answer, not an error.
     let icon = get(&app, "/favicon.ico").await;
     assert_eq!(icon.status(), 204);
+}
+
+#[tokio::test]
+async fn the_contributor_and_moderator_pages_pin_their_files_and_refuse_framing() {
+    let (app, _dir) = app_with_widgets().await;
+    for page in ["contribute", "review"] {
+        let response = get(&app, &format!("/{page}")).await;
+        assert_eq!(response.status(), 200);
+        let headers = response.headers().clone();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("data-page=\"{page}\"")), "{html}");
+        // Every file the page names is served, and its bytes match the integrity hash given.
+        for name in ["portal.js", "page.js", "portal.wasm"] {
+            let at = html
+                .find(name)
+                .unwrap_or_else(|| panic!("{name} in {html}"));
+            let start = html[..at].rfind('"').unwrap() + 1;
+            let path = &html[start..at + name.len()];
+            let rest = &html[at..];
+            let integrity = rest
+                .split("integrity=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap();
+            let body = get(&app, path).await.bytes().await.unwrap();
+            assert_eq!(sri(&body), integrity, "{path}");
+        }
+        assert!(!html.contains("<script>"), "no inline script: {html}");
+    }
+    // Other one-word paths are still not found, with their code.
+    let missing = get(&app, "/contributions").await;
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn without_built_pages_the_contributor_page_says_how_to_build_them() {
+    let app = crate::helpers::spawn_app().await;
+    let response = get(&app, "/contribute").await;
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_codes(&body), ["WIDGETS_NOT_BUILT"]);
 }
