@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::client::{run, FieldError, Js, Obj, PortalError};
 use super::form::{self, dom_id, field_of, Kind, RecordForm, Value, Values};
 use super::text::{field, fill, t};
-use super::{error_text, history_line, sleep, Viewer};
+use super::{error_text, history_line, move_variables, record_list, sleep, Viewer};
 use crate::api::Labels;
 use crate::i18n::Lang;
 
@@ -163,22 +163,13 @@ impl Component for Contribute {
                 </button>
             }
         });
-        let list = match &self.drafts {
-            None => html! { <p role="status">{ t(lang, "loading") }</p> },
-            Some(Err(e)) => error_text(lang, e),
-            Some(Ok(data)) => {
-                let nodes = data.list("myDrafts.nodes");
-                if nodes.is_empty() {
-                    html! { <p class="tipx-empty">{ t(lang, "none_yet") }</p> }
-                } else {
-                    html! {
-                        <ul class="tipx-rows" aria-label={t(lang, "your_drafts")}>
-                            { for nodes.iter().map(|record| self.row(ctx, record)) }
-                        </ul>
-                    }
-                }
-            }
-        };
+        let list = record_list(
+            lang,
+            &self.drafts,
+            "myDrafts.nodes",
+            t(lang, "your_drafts"),
+            |r| self.row(ctx, r),
+        );
         html! {
             <>
                 if let Some(notice) = self.notice {
@@ -342,7 +333,6 @@ impl Component for Editor {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: EditorMsg) -> bool {
-        let lang = ctx.props().lang;
         match msg {
             EditorMsg::Loaded(Err(e), _) => {
                 self.loading = false;
@@ -445,32 +435,11 @@ impl Component for Editor {
                     }
                 }
             }
-            EditorMsg::Withdraw => {
-                if let Some(id) = self.id.clone() {
-                    let key = ctx.props().viewer.key.clone();
-                    let version = self.version;
-                    ctx.link().send_future(async move {
-                        let vars = Obj::new()
-                            .set("id", id.as_str())
-                            .set(
-                                "version",
-                                version
-                                    .map(|v| JsValue::from_f64(v as f64))
-                                    .unwrap_or(JsValue::NULL),
-                            )
-                            .value();
-                        EditorMsg::Moved(
-                            run(
-                                Some(&key),
-                                include_str!("../../queries/portal/withdraw.graphql"),
-                                &vars,
-                            )
-                            .await,
-                            "withdraw",
-                        )
-                    });
-                }
-            }
+            EditorMsg::Withdraw => self.move_record(
+                ctx,
+                "withdraw",
+                include_str!("../../queries/portal/withdraw.graphql"),
+            ),
             EditorMsg::Moved(result, action) => match result {
                 Ok(data) => {
                     let record = data.at(action);
@@ -492,7 +461,6 @@ impl Component for Editor {
                 }
             }
         }
-        let _ = lang;
         true
     }
 
@@ -653,28 +621,20 @@ impl Editor {
     }
 
     fn submit(&mut self, ctx: &Context<Self>) {
+        self.move_record(
+            ctx,
+            "submit",
+            include_str!("../../queries/portal/submit.graphql"),
+        );
+    }
+
+    /// Sends the record on (`submit`, `withdraw`) from the version this page holds.
+    fn move_record(&self, ctx: &Context<Self>, action: &'static str, document: &'static str) {
         let Some(id) = self.id.clone() else { return };
         let key = ctx.props().viewer.key.clone();
-        let version = self.version;
+        let vars = move_variables(&id, self.version, None);
         ctx.link().send_future(async move {
-            let vars = Obj::new()
-                .set("id", id.as_str())
-                .set(
-                    "version",
-                    version
-                        .map(|v| JsValue::from_f64(v as f64))
-                        .unwrap_or(JsValue::NULL),
-                )
-                .value();
-            EditorMsg::Moved(
-                run(
-                    Some(&key),
-                    include_str!("../../queries/portal/submit.graphql"),
-                    &vars,
-                )
-                .await,
-                "submit",
-            )
+            EditorMsg::Moved(run(Some(&key), document, &vars).await, action)
         });
     }
 }

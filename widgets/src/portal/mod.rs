@@ -16,7 +16,6 @@ pub mod text;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::api::{self, Labels};
@@ -102,15 +101,52 @@ pub fn error_text(lang: Lang, error: &PortalError) -> Html {
     }
 }
 
+/// The variables of a move (`submit`, `withdraw`, `publish`, `reject`, `retract`): the record,
+/// the version the page holds (so a move on a changed record is a conflict), and the reason
+/// where the move needs one.
+pub fn move_variables(id: &str, version: Option<i64>, reason: Option<&str>) -> JsValue {
+    let version = version.map_or(JsValue::NULL, |v| JsValue::from_f64(v as f64));
+    let vars = Obj::new().set("id", id).set("version", version);
+    match reason {
+        Some(reason) => vars.set("reason", reason),
+        None => vars,
+    }
+    .value()
+}
+
+/// A list of records as a query answered it at `path`: loading, its error, empty, or a row
+/// per record.
+pub fn record_list(
+    lang: Lang,
+    answer: &Option<Result<Js, PortalError>>,
+    path: &str,
+    label: &'static str,
+    row: impl Fn(&Js) -> Html,
+) -> Html {
+    match answer {
+        None => html! { <p role="status">{ t(lang, "loading") }</p> },
+        Some(Err(e)) => error_text(lang, e),
+        Some(Ok(data)) => {
+            let nodes = data.list(path);
+            if nodes.is_empty() {
+                html! { <p class="tipx-empty">{ t(lang, "none_yet") }</p> }
+            } else {
+                html! { <ul class="tipx-rows" aria-label={label}>{ for nodes.iter().map(row) }</ul> }
+            }
+        }
+    }
+}
+
 /// A history entry as one line: when, what, who, why.
 pub fn history_line(lang: Lang, entry: &Js) -> Html {
-    let _ = lang;
+    let code = entry.string("action");
+    let action = text::action(lang, &code).map_or(code.clone(), str::to_owned);
     let at = entry.string("at");
     let day = at.get(..16).unwrap_or(&at).replace('T', " ");
     html! {
         <li>
             <span class="tipx-muted">{ day }</span>{ " · " }
-            <strong>{ entry.string("action") }</strong>{ " · " }
+            <strong data-action={code}>{ action }</strong>{ " · " }
             { entry.string("organisation") }
             if let Some(reason) = entry.str("reason").filter(|r| !r.is_empty()) {
                 { " · " }<q dir="auto">{ reason }</q>
@@ -352,7 +388,6 @@ pub fn start_page(page: &str, root: web_sys::Element, lang: &str) -> Result<(), 
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         adopt_stylesheet(&document)?;
     }
-    let _ = root.dyn_ref::<web_sys::HtmlElement>();
     yew::Renderer::<App>::with_root_and_props(
         root,
         AppProps {

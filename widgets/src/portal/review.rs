@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -12,7 +11,7 @@ use super::client::{run, str_array, Js, Obj, PortalError};
 use super::contribute::{countries_of, PageProps};
 use super::form::{self, Input, Kind, Value};
 use super::text::{field, t};
-use super::{error_text, history_line};
+use super::{error_text, history_line, move_variables, record_list};
 use crate::api::Labels;
 use crate::i18n::Lang;
 
@@ -170,22 +169,13 @@ impl Component for Review {
                 </option>
             }
         });
-        let list = match &self.queue {
-            None => html! { <p role="status">{ t(lang, "loading") }</p> },
-            Some(Err(e)) => error_text(lang, e),
-            Some(Ok(data)) => {
-                let nodes = data.list("reviewQueue.nodes");
-                if nodes.is_empty() {
-                    html! { <p class="tipx-empty">{ t(lang, "none_yet") }</p> }
-                } else {
-                    html! {
-                        <ul class="tipx-rows" aria-label={t(lang, "queue")}>
-                            { for nodes.iter().map(|r| self.row(ctx, r)) }
-                        </ul>
-                    }
-                }
-            }
-        };
+        let list = record_list(
+            lang,
+            &self.queue,
+            "reviewQueue.nodes",
+            t(lang, "queue"),
+            |r| self.row(ctx, r),
+        );
         html! {
             <>
                 if let Some(notice) = self.notice {
@@ -484,21 +474,13 @@ pub fn decide(props: &DecideProps) -> Html {
                 on_done.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                let mut vars = Obj::new().set("id", id.as_str()).set(
-                    "version",
-                    version
-                        .map(|v| JsValue::from_f64(v as f64))
-                        .unwrap_or(JsValue::NULL),
-                );
-                if needs_reason {
-                    vars = vars.set("reason", text.as_str());
-                }
+                let vars = move_variables(&id, version, needs_reason.then_some(text.as_str()));
                 let document = match action {
                     "publish" => include_str!("../../queries/portal/publish.graphql"),
                     "reject" => include_str!("../../queries/portal/reject.graphql"),
                     _ => include_str!("../../queries/portal/retract.graphql"),
                 };
-                let result = run(Some(&key), document, &vars.value()).await;
+                let result = run(Some(&key), document, &vars).await;
                 busy.set(false);
                 match result {
                     Ok(_) => on_done.emit(Some(match action {

@@ -173,6 +173,102 @@ pub fn rule(lang: Lang, code: &str) -> Option<&'static str> {
         .map(|(_, six)| pick(lang, six))
 }
 
+/// A history entry's action (`CREATE`, `PUBLISH`, …) in the page's language.
+pub fn action(lang: Lang, code: &str) -> Option<&'static str> {
+    ACTIONS
+        .iter()
+        .find(|(k, _)| *k == code)
+        .map(|(_, six)| pick(lang, six))
+}
+
+pub const ACTIONS: &[(&str, Six)] = &[
+    (
+        "CREATE",
+        ["إنشاء", "创建", "Created", "Créé", "Создано", "Creado"],
+    ),
+    (
+        "UPDATE",
+        ["تعديل", "修改", "Edited", "Modifié", "Изменено", "Editado"],
+    ),
+    (
+        "SUBMIT",
+        [
+            "إرسال للمراجعة",
+            "提交审核",
+            "Submitted",
+            "Soumis",
+            "Отправлено на проверку",
+            "Enviado",
+        ],
+    ),
+    (
+        "WITHDRAW",
+        [
+            "سحب للتعديل",
+            "撤回",
+            "Withdrawn",
+            "Retiré pour modification",
+            "Отозвано",
+            "Retirado para editar",
+        ],
+    ),
+    (
+        "PUBLISH",
+        [
+            "نشر",
+            "发布",
+            "Published",
+            "Publié",
+            "Опубликовано",
+            "Publicado",
+        ],
+    ),
+    (
+        "REJECT",
+        [
+            "إعادة",
+            "退回",
+            "Sent back",
+            "Renvoyé",
+            "Возвращено",
+            "Devuelto",
+        ],
+    ),
+    (
+        "RETRACT",
+        [
+            "سحب من النشر",
+            "撤销发布",
+            "Retracted",
+            "Retiré de la publication",
+            "Снято с публикации",
+            "Retirado",
+        ],
+    ),
+    (
+        "IMPORT",
+        [
+            "استيراد",
+            "导入",
+            "Imported",
+            "Importé",
+            "Импортировано",
+            "Importado",
+        ],
+    ),
+    (
+        "REVISE",
+        [
+            "بدء تعديل",
+            "开始修改",
+            "Change started",
+            "Modification commencée",
+            "Начато изменение",
+            "Cambio iniciado",
+        ],
+    ),
+];
+
 pub const RULES: &[(&str, Six)] = &[
     (
         "LENGTH",
@@ -696,7 +792,7 @@ mod tests {
 
     #[test]
     fn every_word_and_label_is_there_in_all_six_languages() {
-        for (key, six) in WORDS.iter().chain(FIELDS).chain(RULES) {
+        for (key, six) in WORDS.iter().chain(FIELDS).chain(RULES).chain(ACTIONS) {
             for (lang, text) in Lang::ALL.iter().zip(six) {
                 assert!(!text.trim().is_empty(), "{key} has no {lang:?} text");
             }
@@ -711,7 +807,7 @@ mod tests {
 
     #[test]
     fn keys_are_unique() {
-        for table in [WORDS, FIELDS, RULES] {
+        for table in [WORDS, FIELDS, RULES, ACTIONS] {
             let mut keys: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
             keys.sort_unstable();
             let n = keys.len();
