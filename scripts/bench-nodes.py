@@ -70,7 +70,8 @@ class Node:
         args = [tipx, "serve", "--addr", f"127.0.0.1:{self.port}", "--data-dir", os.path.join(tmp, f"data-{name}")]
         self.started = time.monotonic()
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
-                                     env=dict(os.environ, TIPX__LOG__FILTER="warn", **env))
+                                     env=dict(os.environ, TIPX__LOG__FILTER="warn",
+                                              TIPX__RATE_LIMITS__ENABLED="false", **env))
         self.listening = None
 
     def wait_caught_up(self, limit=1800):

@@ -112,7 +112,9 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.data = os.path.join(tmp, f"data-{name}")
-        env = dict(os.environ, TIPX__LOG__FILTER="warn", TIPX__SERVER__BENCH_ROUTE="true")
+        # Rate limits off: a load generator on one address measures the server, not the limiter.
+        env = dict(os.environ, TIPX__LOG__FILTER="warn", TIPX__SERVER__BENCH_ROUTE="true",
+                   TIPX__RATE_LIMITS__ENABLED="false")
         if meili:
             env.update(TIPX__SEARCH__MEILI_URL=meili.url, TIPX__SEARCH__MEILI_INDEX=index)
             if meili.key:

@@ -41,7 +41,8 @@ if [ -n "${MEILI_URL:-}" ]; then
   export TIPX__SEARCH__MEILI_URL="$MEILI_URL" TIPX__SEARCH__MEILI_KEY="${MEILI_KEY:-}"
   export TIPX__SEARCH__MEILI_INDEX="tipx-bench-$$"
 fi
-TIPX__LOG__FILTER=warn "${CARGO_TARGET_DIR:-target}/release/tipx" "${args[@]}" >"$data/server.log" 2>&1 &
+# Rate limits off: the load comes from one address and measures the server, not the limiter.
+TIPX__LOG__FILTER=warn TIPX__RATE_LIMITS__ENABLED=false "${CARGO_TARGET_DIR:-target}/release/tipx" "${args[@]}" >"$data/server.log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true

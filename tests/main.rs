@@ -13,6 +13,7 @@ mod lookups;
 mod nodes;
 mod pagination;
 mod portal;
+mod rate_limits;
 mod schema_snapshot;
 mod search_api;
 mod search_contract;

@@ -19,6 +19,7 @@ pub struct Settings {
     pub search: SearchSettings,
     pub privacy: PrivacySettings,
     pub webhooks: WebhookSettings,
+    pub rate_limits: RateLimitSettings,
     pub log: LogSettings,
 }
 
@@ -211,6 +212,39 @@ impl Default for WebhookSettings {
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
+pub struct RateLimitSettings {
+    /// Whether `/graphql` counts requests at all.
+    pub enabled: bool,
+    /// Requests per minute per key, or per client address without a key.
+    pub reads_per_minute: u32,
+    /// How many of those may come at once before the per-minute pace applies.
+    pub burst: u32,
+    /// Mutations per minute per key (counted in the reads too).
+    pub writes_per_minute: u32,
+    /// Requests with an unknown or revoked key per minute per address; past it, the address's
+    /// keyed requests are refused until the bucket refills.
+    pub failed_keys_per_minute: u32,
+    /// Behind a proxy: the header carrying the client's address (its first entry), e.g.
+    /// `X-Forwarded-For`. Empty: the connection's address. Set it only when the proxy
+    /// overwrites the header, or clients can pick their own address.
+    pub client_ip_header: String,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        RateLimitSettings {
+            enabled: true,
+            reads_per_minute: 1_200,
+            burst: 120,
+            writes_per_minute: 60,
+            failed_keys_per_minute: 10,
+            client_ip_header: String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
     /// A tracing filter, e.g. `info` or `tipx_api=debug,warn`.
     pub filter: String,
@@ -337,6 +371,9 @@ impl Settings {
         settings.server.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         settings.storage.data_dir = data_dir.to_path_buf();
         settings.log.filter = "warn".into();
+        // Tests send hundreds of requests a second from one address; the rate-limit tests
+        // switch the limits back on with their own figures.
+        settings.rate_limits.enabled = false;
         settings
     }
 }
@@ -351,6 +388,10 @@ mod tests {
         assert_eq!(s.server.addr.to_string(), "127.0.0.1:8080");
         assert!(s.seed.dir.is_none(), "the embedded seed is the default");
         assert!(s.seed.load_on_start);
+        assert!(
+            s.rate_limits.enabled,
+            "a public API is rate limited out of the box"
+        );
     }
 
     #[test]
@@ -439,6 +480,20 @@ mod tests {
             (
                 "webhooks.allow_private_targets",
                 s.webhooks.allow_private_targets.to_string(),
+            ),
+            ("rate_limits.enabled", s.rate_limits.enabled.to_string()),
+            (
+                "rate_limits.reads_per_minute",
+                s.rate_limits.reads_per_minute.to_string(),
+            ),
+            ("rate_limits.burst", s.rate_limits.burst.to_string()),
+            (
+                "rate_limits.writes_per_minute",
+                s.rate_limits.writes_per_minute.to_string(),
+            ),
+            (
+                "rate_limits.failed_keys_per_minute",
+                s.rate_limits.failed_keys_per_minute.to_string(),
             ),
             ("log.filter", s.log.filter.clone()),
         ] {

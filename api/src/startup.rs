@@ -318,10 +318,21 @@ impl Application {
             privacy,
             feed_wake,
             websockets: Arc::new(tokio::sync::Semaphore::new(settings.server.max_websockets)),
+            rate: crate::http::rate::RateLimits::new(&settings.rate_limits),
             closing: closing_rx,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let store_for_node = state.store.clone();
+        let mut tasks = vec![indexer_task, heartbeat_task, feed_task, webhooks_task];
+        if let Some(rate) = state.rate.clone() {
+            // Memory follows the clients of the last minutes, not every client ever seen.
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    rate.forget_idle();
+                }
+            }));
+        }
         let server = warp::serve(routes(state))
             .incoming(listener)
             .graceful(async move {
@@ -337,7 +348,7 @@ impl Application {
             node: Node {
                 store: store_for_node,
                 info,
-                tasks: vec![indexer_task, heartbeat_task, feed_task, webhooks_task],
+                tasks,
                 alive: Some(alive),
             },
         })

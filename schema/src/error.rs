@@ -56,6 +56,8 @@ error_codes! {
     /// A persisted-query id (`extensions.persistedQuery.sha256Hash`) this server does not know:
     /// send the request again with its `query` (Apollo's automatic persisted queries).
     PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND", 200;
+    /// Too many requests from this key or address: wait the `Retry-After` seconds.
+    RateLimited = "RATE_LIMITED", 429;
     /// The HTTP method is not allowed here, e.g. a mutation over GET.
     MethodNotAllowed = "METHOD_NOT_ALLOWED", 405;
     /// The request's content type is not one the endpoint reads.

@@ -18,6 +18,7 @@ use warp::Reply;
 use tipx_schema::error::ErrorCode;
 use tipx_schema::graphql::{request_data, set_code};
 
+use super::rate;
 use super::{error_response, AppState, ResponseType};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -101,18 +102,74 @@ async fn authenticate(
     }
 }
 
+/// Whether the operation the request runs is a mutation (a document that does not parse is
+/// not: it fails anyway).
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    let is = |t: OperationType| t == OperationType::Mutation;
+    match &document.operations {
+        DocumentOperations::Single(op) => is(op.node.ty),
+        DocumentOperations::Multiple(ops) => match &request.operation_name {
+            Some(name) => ops.get(name.as_str()).is_some_and(|op| is(op.node.ty)),
+            None => ops.values().any(|op| is(op.node.ty)),
+        },
+    }
+}
+
+/// The `429` answer of a request over its limit.
+fn rate_limited(refused: &rate::Refused, response_type: ResponseType) -> Response {
+    let what = match refused.bucket {
+        rate::Bucket::Reads => format!("{} requests a minute", refused.limit),
+        rate::Bucket::Writes => format!("{} changes a minute", refused.limit),
+        rate::Bucket::FailedKeys => format!("{} unknown keys a minute", refused.limit),
+    };
+    let mut response = error_response(
+        ErrorCode::RateLimited,
+        &format!(
+            "too many requests: this key or address may send {what}; try again in {} s",
+            refused.retry_after.as_secs().max(1)
+        ),
+        response_type,
+    );
+    rate::set_refused_headers(response.headers_mut(), refused);
+    response
+}
+
 async fn execute(
     state: &AppState,
+    remote: Option<std::net::SocketAddr>,
     headers: &HeaderMap,
     request: async_graphql::Request,
     response_type: ResponseType,
     cacheable: bool,
 ) -> Response {
     let request_headers = headers;
+    let limits = state.rate.as_deref();
+    let client = limits.and_then(|l| l.client(remote, headers));
+    let has_key = headers.contains_key(header::AUTHORIZATION);
+    if let Some(refused) = limits.filter(|_| has_key).and_then(|l| l.blocked(client)) {
+        return rate_limited(&refused, response_type);
+    }
     let actor = match authenticate(state, headers, response_type).await {
         Ok(actor) => actor,
-        Err(response) => return response,
+        Err(response) => {
+            if response.status() == StatusCode::UNAUTHORIZED {
+                if let Some(l) = limits {
+                    l.failed_key(client);
+                }
+            }
+            return response;
+        }
     };
+    let allowed =
+        match limits.map(|l| l.check(actor.key_id.as_deref(), client, is_mutation(&request))) {
+            Some(Err(refused)) => return rate_limited(&refused, response_type),
+            Some(Ok(allowed)) => allowed,
+            None => None,
+        };
     // Answers to a key are its own: never stored by shared caches.
     let cacheable = cacheable && actor.key_id.is_none();
     let may_write = actor.key_id.is_some();
@@ -190,6 +247,15 @@ async fn execute(
         headers.insert(header::ETAG, value);
     }
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    // Answers that shared caches may keep do not carry a client's remaining count.
+    if let Some(allowed) = allowed.filter(|_| cache == "no-store") {
+        rate::set_headers(
+            headers,
+            allowed.limit,
+            allowed.remaining,
+            std::time::Duration::from_secs(60),
+        );
+    }
     reply
 }
 
@@ -302,6 +368,7 @@ where
 
 pub(crate) async fn post_graphql<S, B>(
     state: AppState,
+    remote: Option<std::net::SocketAddr>,
     headers: HeaderMap,
     content_length: Option<u64>,
     body: S,
@@ -370,7 +437,7 @@ where
     if let Err((code, message)) = state.persisted.resolve(&mut request) {
         return Ok(no_store(error_response(code, &message, response_type)));
     }
-    Ok(execute(&state, &headers, request, response_type, false).await)
+    Ok(execute(&state, remote, &headers, request, response_type, false).await)
 }
 
 /// Marks an error answer as not to be stored by any cache.
@@ -413,6 +480,7 @@ fn parse_get_request(raw: &str) -> Result<async_graphql::Request, String> {
 
 pub(crate) async fn get_graphql(
     state: AppState,
+    remote: Option<std::net::SocketAddr>,
     headers: HeaderMap,
     raw_query: String,
 ) -> Result<Response, Infallible> {
@@ -459,7 +527,7 @@ pub(crate) async fn get_graphql(
             return Ok(response);
         }
     }
-    Ok(execute(&state, &headers, request, response_type, true).await)
+    Ok(execute(&state, remote, &headers, request, response_type, true).await)
 }
 #[cfg(test)]
 mod tests {

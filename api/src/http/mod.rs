@@ -14,6 +14,7 @@ mod graphql;
 mod ops;
 mod persisted;
 mod portal;
+pub mod rate;
 mod subscriptions;
 
 pub use persisted::{query_id, PersistedQueries};
@@ -61,6 +62,8 @@ pub struct AppState {
     pub privacy: tipx_schema::core::privacy::SmallCounts,
     /// Wakes this node's change-feed poller after a write.
     pub feed_wake: Arc<tokio::sync::Notify>,
+    /// Rate limits of this node (`None`: switched off).
+    pub rate: Option<Arc<rate::RateLimits>>,
     /// WebSocket connections this node still takes (`server.max_websockets`).
     pub websockets: Arc<tokio::sync::Semaphore>,
     /// Turns true when the node shuts down: open WebSockets are closed (1001).
@@ -133,6 +136,7 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .and(warp::path::end())
         .and(warp::post())
         .and(with_state.clone())
+        .and(warp::addr::remote())
         .and(warp::header::headers_cloned())
         .and(warp::header::optional::<u64>("content-length"))
         .and(warp::body::stream())
@@ -141,6 +145,7 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .and(warp::path::end())
         .and(warp::get())
         .and(with_state.clone())
+        .and(warp::addr::remote())
         .and(warp::header::headers_cloned())
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
         .and_then(graphql::get_graphql);

@@ -83,6 +83,16 @@ pub(crate) async fn metrics(state: AppState) -> Result<Response, Infallible> {
             "tipx_store_calls_total{{method=\"{method}\"}} {n}\n"
         ));
     }
+    if let Some(rate) = &state.rate {
+        text.push_str(
+            "# HELP tipx_rate_limited_total Requests refused with 429, by bucket.\n# TYPE tipx_rate_limited_total counter\n",
+        );
+        for (bucket, n) in rate.refusals() {
+            text.push_str(&format!(
+                "tipx_rate_limited_total{{bucket=\"{bucket}\"}} {n}\n"
+            ));
+        }
+    }
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
