@@ -523,3 +523,53 @@ async fn every_answer_reports_its_cost_against_the_limits() {
     );
     assert!(l > s && s > 0, "complexity {s} for 2 nodes, {l} for 40");
 }
+
+#[tokio::test]
+async fn a_query_past_the_time_limit_is_stopped_with_timeout_but_a_mutation_runs_to_its_end() {
+    // A limit of one millisecond: a page of 100 practices with their countries and treaty
+    // status takes several round trips to the store, so it cannot finish in time.
+    let app =
+        crate::helpers::spawn_app_with(tempfile::tempdir().unwrap(), |s| s.graphql.timeout_ms = 1)
+            .await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ practices(first: 100) { nodes { title countries { name treatyStatus { status } } } } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_codes(&body), ["TIMEOUT"]);
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("1 ms"));
+
+    // A write is never cut halfway: it runs to its end under the same limit.
+    let (_, ng) = crate::helpers::key(&app, "contributor", &["NG"], "Ministry of Justice, Nigeria");
+    let created = crate::helpers::gql_as(
+        &app,
+        Some(&ng),
+        "mutation($i: PracticeInput!) { createPractice(input: $i) { ... on Practice { recordId status } } }",
+        json!({ "i": {
+            "title": "A practice written under a tight time limit", "countries": ["NG"],
+            "leadOrganisation": "A test organisation", "organisationType": "NGO",
+            "summary": "Written to check that writes are not stopped by the query time limit.",
+            "language": "en", "sources": [{ "url": "https://example.org/time-limit" }]
+        }}),
+    )
+    .await;
+    assert_eq!(created["errors"], Value::Null, "{created}");
+    assert_eq!(created["data"]["createPractice"]["status"], "DRAFT");
+    let id = created["data"]["createPractice"]["recordId"]
+        .as_str()
+        .unwrap();
+    let record = app
+        .store()
+        .await
+        .revisions(&[tipx_schema::ids::RecordId::parse(id).unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(record.len(), 1, "the draft is stored whole");
+}

@@ -152,6 +152,10 @@ pub struct GraphqlSettings {
     pub max_directives: usize,
     /// Suggest field names ("Did you mean …?") in validation errors.
     pub field_suggestions: bool,
+    /// Longest a query (not a mutation) may run, in milliseconds, before it is stopped with
+    /// `TIMEOUT`; 0: no limit. Mutations always run to their end: a write that started
+    /// commits or rolls back whole.
+    pub timeout_ms: u64,
 }
 
 impl Default for GraphqlSettings {
@@ -165,6 +169,7 @@ impl Default for GraphqlSettings {
             max_root_fields: limits.max_root_fields,
             max_directives: limits.max_directives,
             field_suggestions: limits.field_suggestions,
+            timeout_ms: 30_000,
         }
     }
 }
@@ -462,6 +467,7 @@ mod tests {
                 "graphql.field_suggestions",
                 s.graphql.field_suggestions.to_string(),
             ),
+            ("graphql.timeout_ms", s.graphql.timeout_ms.to_string()),
             ("search.meili_index", s.search.meili_index.clone()),
             (
                 "search.meili_timeout_secs",

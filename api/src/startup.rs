@@ -319,6 +319,8 @@ impl Application {
             feed_wake,
             websockets: Arc::new(tokio::sync::Semaphore::new(settings.server.max_websockets)),
             rate: crate::http::rate::RateLimits::new(&settings.rate_limits),
+            query_timeout: (settings.graphql.timeout_ms > 0)
+                .then(|| std::time::Duration::from_millis(settings.graphql.timeout_ms)),
             closing: closing_rx,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -56,6 +56,9 @@ error_codes! {
     /// A persisted-query id (`extensions.persistedQuery.sha256Hash`) this server does not know:
     /// send the request again with its `query` (Apollo's automatic persisted queries).
     PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND", 200;
+    /// The query ran longer than `graphql.timeout_ms` and was stopped; ask for less (a
+    /// smaller page, fewer fields) or try again.
+    Timeout = "TIMEOUT", 503;
     /// Too many requests from this key or address: wait the `Retry-After` seconds.
     RateLimited = "RATE_LIMITED", 429;
     /// The HTTP method is not allowed here, e.g. a mutation over GET.

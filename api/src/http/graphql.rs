@@ -164,19 +164,39 @@ async fn execute(
             return response;
         }
     };
-    let allowed =
-        match limits.map(|l| l.check(actor.key_id.as_deref(), client, is_mutation(&request))) {
-            Some(Err(refused)) => return rate_limited(&refused, response_type),
-            Some(Ok(allowed)) => allowed,
-            None => None,
-        };
+    let mutation = is_mutation(&request);
+    let allowed = match limits.map(|l| l.check(actor.key_id.as_deref(), client, mutation)) {
+        Some(Err(refused)) => return rate_limited(&refused, response_type),
+        Some(Ok(allowed)) => allowed,
+        None => None,
+    };
     // Answers to a key are its own: never stored by shared caches.
     let cacheable = cacheable && actor.key_id.is_none();
     let may_write = actor.key_id.is_some();
-    let mut response = state
+    let run = state
         .schema
-        .execute(request_data(request, state.store.clone(), actor))
-        .await;
+        .execute(request_data(request, state.store.clone(), actor));
+    let mut response = match state.query_timeout.filter(|_| !mutation) {
+        // A query is only reading: stopping it loses nothing.
+        Some(limit) => match tokio::time::timeout(limit, run).await {
+            Ok(response) => response,
+            Err(_) => {
+                tracing::warn!(
+                    timeout_ms = limit.as_millis() as u64,
+                    "query stopped: too long"
+                );
+                return error_response(
+                    ErrorCode::Timeout,
+                    &format!(
+                        "the query ran longer than {} ms and was stopped; ask for a smaller page or fewer fields",
+                        limit.as_millis()
+                    ),
+                    response_type,
+                );
+            }
+        },
+        None => run.await,
+    };
     if may_write {
         // Only a request with a key can write, and what it wrote is committed by now: the
         // indexer looks at the outbox at once instead of at its next poll.

@@ -62,6 +62,8 @@ pub struct AppState {
     pub privacy: tipx_schema::core::privacy::SmallCounts,
     /// Wakes this node's change-feed poller after a write.
     pub feed_wake: Arc<tokio::sync::Notify>,
+    /// Longest a query may run (`None`: no limit); mutations are never cut.
+    pub query_timeout: Option<std::time::Duration>,
     /// Rate limits of this node (`None`: switched off).
     pub rate: Option<Arc<rate::RateLimits>>,
     /// WebSocket connections this node still takes (`server.max_websockets`).
