@@ -64,6 +64,35 @@ fn examples() -> Vec<Example> {
     ]
 }
 
+/// The page's one inline script: the language menu of the live widgets.
+const LANG_SCRIPT: &str = "document.getElementById('lang').addEventListener('change', (e) => {\
+    for (const el of document.querySelectorAll('.live > *')) el.setAttribute('lang', e.target.value); });";
+
+/// The page's one inline style element.
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}code,pre{background:#f3f3f3}code{padding:.1rem .3rem}pre{padding:1rem;overflow:auto;white-space:pre-wrap}a{color:#0b5cad}.example{margin:2rem 0}.live{border:1px dashed #999;padding:1rem}.note{background:#fff4d6;padding:1rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left}";
+
+/// `'sha256-…'`, the CSP source that allows exactly this inline text.
+fn csp_hash(text: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+    )
+}
+
+/// The home page's Content-Security-Policy: this server's scripts, styles and WebAssembly and
+/// the page's own inline script and style by hash; never framed.
+pub fn csp(origin: &str) -> String {
+    format!(
+        "default-src 'none'; script-src 'self' {origin} 'wasm-unsafe-eval' {script}; \
+         style-src 'self' {style}; connect-src 'self' {origin}; img-src 'self' data:; \
+         frame-src 'self' {origin}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        script = csp_hash(LANG_SCRIPT),
+        style = csp_hash(STYLE),
+    )
+}
+
 /// The page; `origin` is how the visitor reached this server (for the snippets).
 pub fn page(widgets: Option<&WidgetAssets>, origin: &str) -> String {
     let version = env!("CARGO_PKG_VERSION");
@@ -145,10 +174,7 @@ pub fn page(widgets: Option<&WidgetAssets>, origin: &str) -> String {
             }
             body.push_str("</tbody></table>");
             body.push_str(&format!(
-                "{loader}\n<script type=\"module\">\
-                 document.getElementById('lang').addEventListener('change', (e) => {{\
-                 for (const el of document.querySelectorAll('.live > *')) el.setAttribute('lang', e.target.value); }});\
-                 </script>"
+                "{loader}\n<script type=\"module\">{LANG_SCRIPT}</script>"
             ));
         }
     }
@@ -156,7 +182,7 @@ pub fn page(widgets: Option<&WidgetAssets>, origin: &str) -> String {
         r##"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>TIP Exchange</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}}code,pre{{background:#f3f3f3}}code{{padding:.1rem .3rem}}pre{{padding:1rem;overflow:auto;white-space:pre-wrap}}a{{color:#0b5cad}}.example{{margin:2rem 0}}.live{{border:1px dashed #999;padding:1rem}}.note{{background:#fff4d6;padding:1rem}}table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left}}</style>
+<style>{STYLE}</style>
 </head><body>
 <h1>TIP Exchange <small>v{version}</small></h1>
 <p>An open platform where member states, NGOs and UN agencies share national laws, prevention practices and successful cases against trafficking in persons.</p>

@@ -287,8 +287,24 @@ test("the pages send a strict Content-Security-Policy and refuse to be framed", 
     const html = await res.text();
     assert.match(html, /integrity="sha384-/);
   }
-  // The home page links to both.
-  const home = await (await fetch(`${api}/`)).text();
+  // The home page links to both, and is under a strict policy of its own (its one inline
+  // script and style allowed by hash) that its live widgets run under without a violation.
+  const res = await fetch(`${api}/`);
+  const home = await res.text();
   assert.match(home, /href="\/contribute"/);
   assert.match(home, /href="\/review"/);
+  const csp = res.headers.get("content-security-policy");
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${api}/`);
+  await page.locator("tipx-search").first().locator(".tipx-hit").first().waitFor();
+  await page.locator("#lang").selectOption("fr"); // the inline script runs
+  await page.waitForFunction(() => document.querySelector(".live > *").getAttribute("lang") === "fr");
+  assert.deepEqual(errors, [], "no Content-Security-Policy violation on the home page");
+  await page.close();
 });

@@ -244,7 +244,18 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .and(with_state.clone())
         .and(warp::header::headers_cloned())
         .map(|state: AppState, headers: HeaderMap| {
-            warp::reply::html(demo_page(&state, &headers)).into_response()
+            let mut response = warp::reply::html(demo_page(&state, &headers)).into_response();
+            let h = response.headers_mut();
+            if let Ok(csp) = HeaderValue::from_str(&crate::demo::csp(&public_origin(&headers))) {
+                h.insert("content-security-policy", csp);
+            }
+            h.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+            h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+            response
         });
 
     let cors = warp::cors()
