@@ -262,8 +262,10 @@ fn init_logging(settings: &Settings) {
         );
         EnvFilter::new("info")
     });
+    // Colours only for a person at a terminal: a log file or collector gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match settings.log.format {
         LogFormat::Json => builder.json().init(),
@@ -287,8 +289,46 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::FAILURE
+            let (code, hint) = storage_failure(&err);
+            if let Some(hint) = hint {
+                eprintln!("{hint}");
+            }
+            code
         }
+    }
+}
+
+/// The exit code of a failed command (sysexits.h), and a hint for the two storage failures an
+/// operator can fix: a data folder that cannot be written (73, `EX_CANTCREAT`) and a full disk
+/// (74, `EX_IOERR`). Anything else is 1. The causes arrive as text from SQLite or the system.
+fn storage_failure(err: &anyhow::Error) -> (ExitCode, Option<&'static str>) {
+    let text = format!("{err:#}");
+    let any = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
+    if text.starts_with("binding") {
+        // A port the process may not use: not the data folder's business.
+        (ExitCode::FAILURE, None)
+    } else if any(&[
+        "database or disk is full",
+        "No space left on device",
+        "os error 28",
+    ]) {
+        (
+            ExitCode::from(74),
+            Some("the disk holding the data folder is full: free space (or choose another folder with --data-dir) and start again; what was being written was rolled back whole"),
+        )
+    } else if any(&[
+        "Read-only file system",
+        "readonly database",
+        "Permission denied",
+        "os error 30",
+        "os error 13",
+    ]) {
+        (
+            ExitCode::from(73),
+            Some("the data folder cannot be written: give tipx a folder it may write (--data-dir, or TIPX__STORAGE__DATA_DIR), or fix its permissions"),
+        )
+    } else {
+        (ExitCode::FAILURE, None)
     }
 }
 

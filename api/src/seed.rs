@@ -114,6 +114,11 @@ pub async fn import_if_changed(
                 .join("\n")
         )
     })?;
+    tracing::info!(
+        records = seed.records.len(),
+        from = %files.origin,
+        "importing the seed (one transaction: all of it or none)"
+    );
     let outcome = import_seed(
         store,
         &Actor::system("seed"),

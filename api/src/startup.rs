@@ -221,7 +221,11 @@ impl Application {
                 }
             }
         }
-        let search = open_search(&settings).await?;
+        let search_errors = Arc::new(crate::search::SearchErrors::default());
+        let search: Arc<dyn SearchBackend> = Arc::new(crate::search::CountedSearch::new(
+            open_search(&settings).await?,
+            search_errors.clone(),
+        ));
         let listener = tokio::net::TcpListener::bind(settings.server.addr)
             .await
             .with_context(|| format!("binding {}", settings.server.addr))?;
@@ -322,6 +326,8 @@ impl Application {
             query_timeout: (settings.graphql.timeout_ms > 0)
                 .then(|| std::time::Duration::from_millis(settings.graphql.timeout_ms)),
             closing: closing_rx,
+            metrics: Arc::new(crate::http::metrics::HttpMetrics::default()),
+            search_errors,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let store_for_node = state.store.clone();
@@ -335,14 +341,17 @@ impl Application {
                 }
             }));
         }
-        let server = warp::serve(routes(state))
-            .incoming(listener)
-            .graceful(async move {
+        let metrics = state.metrics.clone();
+        let server = crate::http::serve::serve(
+            warp::service(routes(state)),
+            listener,
+            metrics,
+            async move {
                 let _ = stopped.await;
                 // Upgraded connections outlive the HTTP server's graceful wait: close them.
                 let _ = closing.send(true);
-            })
-            .run();
+            },
+        );
         Ok(Application {
             addr,
             server: Box::pin(server),

@@ -76,7 +76,7 @@ async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     response_type: ResponseType,
-) -> Result<tipx_schema::core::Actor, Response> {
+) -> Result<tipx_schema::core::Actor, (Response, ErrorCode)> {
     let header = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("<not text>"));
@@ -97,7 +97,7 @@ async fn authenticate(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"tipx\""),
             );
-            Err(response)
+            Err((response, code))
         }
     }
 }
@@ -143,6 +143,7 @@ fn rate_limited(refused: &rate::Refused, response_type: ResponseType) -> Respons
     response
 }
 
+/// Runs a request and counts it in `/metrics` by operation name and outcome.
 async fn execute(
     state: &AppState,
     remote: Option<std::net::SocketAddr>,
@@ -151,27 +152,117 @@ async fn execute(
     response_type: ResponseType,
     cacheable: bool,
 ) -> Response {
+    let started = std::time::Instant::now();
+    let operation = request
+        .operation_name
+        .clone()
+        .or_else(|| leading_operation_name(&request.query).map(str::to_owned));
+    let (response, outcome) =
+        execute_counted(state, remote, headers, request, response_type, cacheable).await;
+    state
+        .metrics
+        .record_graphql(operation.as_deref(), outcome, started.elapsed());
+    response
+}
+
+/// The name of a document's operation when the document starts with it (`query Name …`), as
+/// partners name their operations without sending `operationName`. Anything else, such as a
+/// document starting with a fragment, is counted as anonymous.
+fn leading_operation_name(document: &str) -> Option<&str> {
+    let mut rest = document;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '\u{feff}');
+        match rest.strip_prefix('#') {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, after)| after),
+            None => break,
+        }
+    }
+    let after = ["query", "mutation", "subscription"]
+        .iter()
+        .find_map(|k| rest.strip_prefix(k))?;
+    let name = after.trim_start();
+    if name.len() == after.len() {
+        return None;
+    }
+    let end = name
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(name.len());
+    (end > 0).then(|| &name[..end])
+}
+
+/// The first error code of an answer, or `ok`.
+fn outcome_of(errors: &[async_graphql::ServerError]) -> &'static str {
+    errors
+        .iter()
+        .find_map(|e| match e.extensions.as_ref()?.get("code")? {
+            async_graphql::Value::String(code) => ErrorCode::ALL
+                .iter()
+                .find(|c| c.as_str() == code)
+                .map(|c| c.as_str()),
+            _ => None,
+        })
+        .unwrap_or(if errors.is_empty() { "ok" } else { "error" })
+}
+
+/// Gives each `INTERNAL` error the request's id (in `extensions.requestId` and its message),
+/// so a partner's report can be matched with the server's log line.
+fn name_request_in_internal_errors(errors: &mut [async_graphql::ServerError]) {
+    let Some(id) = super::serve::RequestId::current() else {
+        return;
+    };
+    for err in errors {
+        let internal = err
+            .extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| matches!(c, async_graphql::Value::String(s) if s == ErrorCode::Internal.as_str()));
+        if internal {
+            err.message = format!("internal error (request {id})");
+            err.extensions
+                .get_or_insert_with(Default::default)
+                .set("requestId", id.as_str());
+        }
+    }
+}
+
+async fn execute_counted(
+    state: &AppState,
+    remote: Option<std::net::SocketAddr>,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+    response_type: ResponseType,
+    cacheable: bool,
+) -> (Response, &'static str) {
     let request_headers = headers;
     let limits = state.rate.as_deref();
     let client = limits.and_then(|l| l.client(remote, headers));
     let has_key = headers.contains_key(header::AUTHORIZATION);
     if let Some(refused) = limits.filter(|_| has_key).and_then(|l| l.blocked(client)) {
-        return rate_limited(&refused, response_type);
+        return (
+            rate_limited(&refused, response_type),
+            ErrorCode::RateLimited.as_str(),
+        );
     }
     let actor = match authenticate(state, headers, response_type).await {
         Ok(actor) => actor,
-        Err(response) => {
-            if response.status() == StatusCode::UNAUTHORIZED {
+        Err((response, code)) => {
+            if code == ErrorCode::Unauthenticated {
+                state.metrics.key_failed();
                 if let Some(l) = limits {
                     l.failed_key(client);
                 }
             }
-            return response;
+            return (response, code.as_str());
         }
     };
     let mutation = is_mutation(&request);
     let allowed = match limits.map(|l| l.check(actor.key_id.as_deref(), client, mutation)) {
-        Some(Err(refused)) => return rate_limited(&refused, response_type),
+        Some(Err(refused)) => {
+            return (
+                rate_limited(&refused, response_type),
+                ErrorCode::RateLimited.as_str(),
+            )
+        }
         Some(Ok(allowed)) => allowed,
         None => None,
     };
@@ -190,7 +281,7 @@ async fn execute(
                     timeout_ms = limit.as_millis() as u64,
                     "query stopped: too long"
                 );
-                return error_response(
+                let response = error_response(
                     ErrorCode::Timeout,
                     &format!(
                         "the query ran longer than {} ms and was stopped; ask for a smaller page or fewer fields",
@@ -198,6 +289,7 @@ async fn execute(
                     ),
                     response_type,
                 );
+                return (response, ErrorCode::Timeout.as_str());
             }
         },
         None => run.await,
@@ -213,6 +305,8 @@ async fn execute(
     for err in &mut response.errors {
         set_code(err, ErrorCode::BadRequest);
     }
+    name_request_in_internal_errors(&mut response.errors);
+    let outcome = outcome_of(&response.errors);
     let failed_before_execution = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| {
@@ -244,7 +338,10 @@ async fn execute(
         Ok(body) => body,
         Err(err) => {
             tracing::error!(error.cause = %err, "serialising a GraphQL response");
-            return error_response(ErrorCode::Internal, "internal error", response_type);
+            return (
+                error_response(ErrorCode::Internal, "internal error", response_type),
+                ErrorCode::Internal.as_str(),
+            );
         }
     };
     // A cacheable answer carries a validator: the same request answered with the same bytes
@@ -281,7 +378,7 @@ async fn execute(
             std::time::Duration::from_secs(60),
         );
     }
-    reply
+    (reply, outcome)
 }
 
 /// A strong validator for a response body: the first 128 bits of its SHA-256, quoted.
@@ -557,6 +654,25 @@ pub(crate) async fn get_graphql(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_leading_operation_name_is_read_without_parsing() {
+        assert_eq!(
+            leading_operation_name("query Search($q: String) { x }"),
+            Some("Search")
+        );
+        assert_eq!(
+            leading_operation_name("# widgets\n  mutation Save{x}"),
+            Some("Save")
+        );
+        assert_eq!(leading_operation_name("{ __typename }"), None);
+        assert_eq!(leading_operation_name("query { x }"), None);
+        assert_eq!(leading_operation_name("queryX { x }"), None);
+        assert_eq!(
+            leading_operation_name("fragment F on Q { x } query A { ...F }"),
+            None
+        );
+    }
 
     #[test]
     fn negotiation_prefers_graphql_response_json_and_defaults_to_json() {

@@ -6,15 +6,18 @@
 //! - `export`: `/export/…`, the bulk downloads;
 //! - `subscriptions`: GraphQL over WebSocket at `/graphql` (the change feed);
 //! - `portal`: the contributor and moderator pages, `/contribute` and `/review`;
+//! - `serve`: the server loop (request ids, the access log) and `metrics`, what it counts;
 //! - here: the shared state, the route table, the landing page and error answers.
 
 mod assets;
 mod export;
 mod graphql;
+pub mod metrics;
 mod ops;
 mod persisted;
 mod portal;
 pub mod rate;
+pub mod serve;
 mod subscriptions;
 
 pub use persisted::{query_id, PersistedQueries};
@@ -70,6 +73,10 @@ pub struct AppState {
     pub websockets: Arc<tokio::sync::Semaphore>,
     /// Turns true when the node shuts down: open WebSockets are closed (1001).
     pub closing: tokio::sync::watch::Receiver<bool>,
+    /// Requests counted for `/metrics`.
+    pub metrics: Arc<metrics::HttpMetrics>,
+    /// Search backend failures counted for `/metrics`.
+    pub search_errors: Arc<crate::search::SearchErrors>,
 }
 
 /// The media type the response is written in.
@@ -88,10 +95,18 @@ impl ResponseType {
     }
 }
 
-/// A GraphQL-shaped error body with one error carrying `extensions.code`.
+/// A GraphQL-shaped error body with one error carrying `extensions.code` (and, for
+/// `INTERNAL`, the request's id, which the server's log line names too).
 pub fn error_response(code: ErrorCode, message: &str, as_type: ResponseType) -> Response {
-    let body =
-        json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
+    let body = match serve::RequestId::current().filter(|_| code == ErrorCode::Internal) {
+        Some(id) => json!({ "errors": [{
+            "message": format!("{message} (request {id})"),
+            "extensions": { "code": code.as_str(), "requestId": id.as_str() },
+        }] }),
+        None => {
+            json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })
+        }
+    };
     let mut response = warp::reply::with_status(
         warp::reply::json(&body),
         StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -138,7 +153,7 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .and(warp::path::end())
         .and(warp::post())
         .and(with_state.clone())
-        .and(warp::addr::remote())
+        .and(serve::client_addr())
         .and(warp::header::headers_cloned())
         .and(warp::header::optional::<u64>("content-length"))
         .and(warp::body::stream())
@@ -147,7 +162,7 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .and(warp::path::end())
         .and(warp::get())
         .and(with_state.clone())
-        .and(warp::addr::remote())
+        .and(serve::client_addr())
         .and(warp::header::headers_cloned())
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
         .and_then(graphql::get_graphql);
@@ -299,16 +314,6 @@ pub fn routes(state: AppState) -> impl Filter<Extract = (impl Reply,), Error = I
         .map(as_response)
         .recover(handle_rejection)
         .unify()
-        .with(warp::log::custom(|info| {
-            // One line per request; the query string is left out (it can be long).
-            tracing::info!(
-                method = %info.method(),
-                path = %info.path(),
-                status = info.status().as_u16(),
-                duration_ms = info.elapsed().as_secs_f64() * 1000.0,
-                "request"
-            );
-        }))
 }
 
 fn as_response<R: Reply>(reply: R) -> Response {

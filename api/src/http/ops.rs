@@ -93,6 +93,30 @@ pub(crate) async fn metrics(state: AppState) -> Result<Response, Infallible> {
             ));
         }
     }
+    state.metrics.write(&mut text);
+    text.push_str(
+        "# HELP tipx_search_errors_total Search backend failures, by operation and kind.\n# TYPE tipx_search_errors_total counter\n",
+    );
+    for ((operation, kind), n) in state.search_errors.snapshot() {
+        text.push_str(&format!(
+            "tipx_search_errors_total{{backend=\"{}\",operation=\"{operation}\",kind=\"{kind}\"}} {n}\n",
+            state.search.name()
+        ));
+    }
+    text.push_str(&format!(
+        "# HELP tipx_search_up Whether the search backend answers (1) or not (0).\n# TYPE tipx_search_up gauge\ntipx_search_up{{backend=\"{}\"}} {}\n",
+        state.search.name(),
+        u8::from(state.search.status().await.available)
+    ));
+    // The outbox: changes committed to the store but not yet in the search index.
+    if let Ok(outbox) = state.store.outbox_stats().await {
+        text.push_str(&format!(
+            "# HELP tipx_outbox_pending Changes waiting to be indexed.\n# TYPE tipx_outbox_pending gauge\ntipx_outbox_pending {}\n\
+             # HELP tipx_outbox_oldest_age_seconds Age of the oldest change waiting to be indexed (0: none).\n# TYPE tipx_outbox_oldest_age_seconds gauge\ntipx_outbox_oldest_age_seconds {}\n",
+            outbox.pending,
+            outbox.oldest_age_secs.unwrap_or(0)
+        ));
+    }
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

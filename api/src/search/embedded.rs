@@ -200,6 +200,25 @@ type ParsedQueries = HashMap<String, Arc<Vec<Unit>>>;
 const PARSED_QUERIES_KEPT: usize = 4_096;
 
 impl Generation {
+    /// Opens the generation at start; one that cannot be read (a damaged file, a disk that
+    /// lost writes) is removed and started anew, empty: the index is derived data, and the
+    /// server refills it from the store (see `queue_full_index_if_empty` in startup).
+    fn open_or_start_anew(dir: &Path) -> Result<Generation, SearchError> {
+        match Generation::open(dir) {
+            Ok(generation) => Ok(generation),
+            Err(cause) if dir.join("meta.json").exists() => {
+                tracing::warn!(
+                    dir = %dir.display(),
+                    error = %cause,
+                    "the search index cannot be read; removing it and rebuilding it from the store"
+                );
+                std::fs::remove_dir_all(dir).map_err(err)?;
+                Generation::open(dir)
+            }
+            Err(cause) => Err(cause),
+        }
+    }
+
     fn open(dir: &Path) -> Result<Generation, SearchError> {
         std::fs::create_dir_all(dir).map_err(err)?;
         let (schema, fields) = build_schema();
@@ -715,7 +734,7 @@ impl EmbeddedSearch {
         std::fs::create_dir_all(&root).map_err(err)?;
         let name =
             std::fs::read_to_string(root.join("CURRENT")).unwrap_or_else(|_| "index-0".into());
-        let generation = Generation::open(&root.join(name.trim()))?;
+        let generation = Generation::open_or_start_anew(&root.join(name.trim()))?;
         Ok(EmbeddedSearch {
             root,
             current: RwLock::new(Arc::new(generation)),

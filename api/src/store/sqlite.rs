@@ -66,6 +66,17 @@ impl SqliteStore {
                 data_dir.display()
             ))
         })?;
+        // SQLite says only "unable to open database file" when it cannot make its journal
+        // files; a small probe names the real cause (a read-only disk, a permission).
+        let probe = data_dir.join(".tipx-write-probe");
+        std::fs::write(&probe, b"")
+            .and_then(|()| std::fs::remove_file(&probe))
+            .map_err(|e| {
+                StoreError::Unavailable(format!(
+                    "cannot write in data folder {}: {e}",
+                    data_dir.display()
+                ))
+            })?;
         let path = data_dir.join("tipx.sqlite3");
         let inner = Inner {
             path,
