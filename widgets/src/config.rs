@@ -433,6 +433,11 @@ impl RecordConfig {
     }
 
     pub fn kind(&self) -> Option<RecordKind> {
+        // Checked as bytes: an id that starts with a longer character is no id, not a panic
+        // (found by the widget_attributes fuzz target).
+        if !self.id.is_ascii() {
+            return None;
+        }
         let (prefix, digits) = self.id.split_at(self.id.len().min(2));
         if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_ascii_digit()) {
             return None;
@@ -521,6 +526,9 @@ mod tests {
         assert_eq!(kind("CA60"), Ok(Some(RecordKind::Case)));
         assert!(kind("XX01").is_err());
         assert!(kind("PR").is_err());
+        // Found by fuzzing: a first character longer than a byte used to panic the widget.
+        assert!(kind("Ù1").is_err());
+        assert!(kind("PRé1").is_err());
         assert!(RecordConfig::from_attrs(&attrs(&[])).is_err());
     }
 

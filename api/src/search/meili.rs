@@ -463,6 +463,72 @@ mod tests {
         );
     }
 
+    /// Reads a filter expression as Meilisearch's grammar does (`attr IN ["…", …]` joined by
+    /// `AND`, strings in double quotes with `\\` escapes; then the year conditions): the
+    /// attributes and values found, and the rest of the expression after the last `IN` list.
+    fn read_back(expr: &str) -> (Vec<(String, Vec<String>)>, String) {
+        let mut out = Vec::new();
+        let mut rest = expr;
+        while let Some((attr, after)) = rest.split_once(" IN [") {
+            let mut values = Vec::new();
+            let mut chars = after.char_indices().peekable();
+            let mut end = after.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '"' => {
+                        let mut value = String::new();
+                        while let Some((_, c)) = chars.next() {
+                            match c {
+                                '\\' => value.push(chars.next().expect("escape").1),
+                                '"' => break,
+                                c => value.push(c),
+                            }
+                        }
+                        values.push(value);
+                    }
+                    ']' => {
+                        end = i + 1;
+                        break;
+                    }
+                    ',' | ' ' => {}
+                    other => panic!("unquoted {other:?} inside a list: {expr}"),
+                }
+            }
+            out.push((attr.trim_start_matches(" AND ").to_owned(), values));
+            rest = &after[end..];
+        }
+        (out, rest.to_owned())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// Whatever the values (quotes, backslashes, brackets, `OR`, newlines), each stays one
+        /// quoted string: reading the expression back gives exactly the fields and values put in,
+        /// and nothing else but the year conditions.
+        #[test]
+        fn any_value_stays_inside_its_quotes(
+            values in proptest::collection::vec(proptest::collection::vec(".{0,12}", 1..4), 1..4),
+            from in proptest::option::of(1800..2100i32),
+        ) {
+            let fields = [FacetField::Countries, FacetField::Forms, FacetField::Sectors];
+            let filter = SearchFilter {
+                facets: fields.iter().copied().zip(values.iter().cloned()).collect(),
+                year_from: from,
+                year_to: None,
+            };
+            let (read, rest) = read_back(&filter_expression(&filter).unwrap());
+            let want: Vec<(String, Vec<String>)> = fields
+                .iter()
+                .zip(values)
+                .map(|(f, v)| (f.attribute().to_owned(), v))
+                .collect();
+            proptest::prop_assert_eq!(read, want);
+            let want_rest = from.map(|y| format!(" AND year_end >= {y}")).unwrap_or_default();
+            proptest::prop_assert_eq!(rest, want_rest);
+        }
+    }
+
     #[test]
     fn marked_text_becomes_escaped_html() {
         assert_eq!(

@@ -409,9 +409,12 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Hex digits read as bytes: the two after a '%' may be the start of a longer
+        // character, which a string slice there would cut (found by fuzzing).
+        let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
                 i += 3;
                 continue;
             }
@@ -548,6 +551,14 @@ mod withheld_name_tests {
         );
         assert!(found("QUOLBA VARNET v. the State"));
         assert!(found("https://example.org/quolba-varnet/judgment"));
+    }
+
+    #[test]
+    fn a_percent_sign_before_a_longer_character_is_text() {
+        // Found by the record_text fuzz target: this text used to panic (a slice inside 'Ւ').
+        assert!(!found("\u{1b}n%n\u{552}D"));
+        assert!(!found("100%é"));
+        assert!(found("https://example.org/%5Ayxwq-%C3%A9"));
     }
 
     #[test]

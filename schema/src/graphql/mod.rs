@@ -19,7 +19,9 @@ use std::sync::Arc;
 use async_graphql::{Context, Schema};
 
 pub use errors::{set_code, ErrorCodes};
-pub use inputs::{RecordFilterInput, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE_SIZE};
+pub use inputs::{
+    page_request, RecordFilterInput, DEFAULT_PAGE_SIZE, MAX_FILTER_VALUES, MAX_PAGE_SIZE,
+};
 pub use limits::{DepthLimit, MAX_INTROSPECTION_DEPTH, MAX_INTROSPECTION_LIST_NESTING};
 pub use loaders::{KindCounts, Loaders};
 pub use query::QueryRoot;
