@@ -4,8 +4,10 @@
 # check, the widgets' component tests in headless Chromium and the end-to-end test of the embed
 # snippet. Needs only the Rust toolchain; installs what else it needs: the wasm target,
 # wasm-bindgen-cli, wasm-opt (scripts/build-widgets.sh), Debian's chromium, chromium-driver and
-# wrk, and playwright-core from npm (no browser download). It ends with the widget size check and
-# a smoke run of the benchmark command on a tiny dataset.
+# wrk, and playwright-core from npm (no browser download), cargo-deny and cargo-fuzz. It ends
+# with the supply-chain audit (scripts/deny.sh), a bounded fuzzing run (scripts/fuzz.sh), a
+# bounded load test (scripts/load.sh), the widget size check and a smoke run of the benchmark
+# command on a tiny dataset.
 #
 # PostgreSQL: the store contract and the integration tests run on SQLite and, a second time, on
 # PostgreSQL. This script starts a throw-away PostgreSQL server on loopback for the run
@@ -170,6 +172,21 @@ echo "screenshots (artifacts of this run): $(ls "$E2E_ARTIFACTS"/*.png | tr '\n'
 
 step "widget weight: the search widget's first load against its recorded size (+5% at most)"
 python3 scripts/bench-scale.py --check-widgets widgets/first-load-kb.txt
+
+step "supply chain: cargo deny (advisories offline from ../shared/advisory-db, licences, sources, bans)"
+if [ -d "${ADVISORY_DB:-../shared/advisory-db}/crates" ]; then
+  bash scripts/deny.sh
+else
+  echo "NOTE: no advisory database at ${ADVISORY_DB:-../shared/advisory-db}: the advisories check did NOT run"
+  echo "      (set ADVISORY_DB to a copy of rustsec/advisory-db); licences, sources and bans do."
+  bash scripts/deny.sh --no-advisories licenses bans sources
+fi
+
+step "fuzzing: every target in fuzz/ for 20 s, from the committed corpora (cargo fuzz, libFuzzer)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash scripts/fuzz.sh
+
+step "load test: searches while drafts are written, submitted and published (bounded: 10 s, 8 connections, debug build; fails on any failed request)"
+DURATION=10s CONNECTIONS=8 TIPX_BIN="$target_abs/debug/tipx" bash scripts/load.sh
 
 step "benchmark command, end to end on a tiny dataset (numbers not checked; it must only run)"
 python3 scripts/bench-scale.py --tiny --tipx "$target_abs/debug/tipx" --out "${CARGO_TARGET_DIR:-target}/bench-tiny.md" >/dev/null

@@ -789,3 +789,179 @@ async fn a_corrupt_search_index_is_rebuilt_from_the_store_with_a_log_line() {
     );
     assert_eq!(after, before, "the rebuilt index answers as before");
 }
+
+/// A `meilisearch` binary this test may start and stop itself (`MEILI_BIN`, or on PATH), or
+/// `None`, said plainly.
+fn meilisearch_binary(test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("MEILI_BIN")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|p| p.join("meilisearch"))
+                    .find(|p| p.is_file())
+            })
+        });
+    if found.is_none() {
+        eprintln!(
+            "NOTE: {test} did not run: it starts and stops Meilisearch itself and needs its binary (MEILI_BIN or meilisearch on PATH)"
+        );
+    }
+    found
+}
+
+/// A Meilisearch process on a fixed port and database folder, so it can be stopped and
+/// started again where it was.
+struct Meili {
+    bin: PathBuf,
+    dir: PathBuf,
+    port: u16,
+    key: String,
+    child: Option<Child>,
+}
+
+impl Meili {
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn start(&mut self) {
+        let child = Command::new(&self.bin)
+            .arg("--db-path")
+            .arg(self.dir.join("data"))
+            .arg("--dump-dir")
+            .arg(self.dir.join("dumps"))
+            .arg("--snapshot-dir")
+            .arg(self.dir.join("snapshots"))
+            .args(["--http-addr", &format!("127.0.0.1:{}", self.port)])
+            .args([
+                "--master-key",
+                &self.key,
+                "--no-analytics",
+                "--env",
+                "development",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("meilisearch starts");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while reqwest::get(format!("{}/health", self.url()))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "Meilisearch did not answer in 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Meili {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[tokio::test]
+async fn meilisearch_stopped_then_restarted_writes_commit_health_degrades_and_the_index_converges()
+{
+    if sqlite_pass_only() {
+        return;
+    }
+    let Some(bin) = meilisearch_binary("meilisearch_stopped_then_restarted") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut meili = Meili {
+        bin,
+        dir: dir.path().join("meili"),
+        port,
+        key: format!("tipx-reliability-{}-master-key", std::process::id()),
+        child: None,
+    };
+    meili.start().await;
+    let data = dir.path().join("data");
+    let (url, master_key) = (meili.url(), meili.key.clone());
+    let server = Server::try_start(&data, &dir.path().join("log"), |c| {
+        c.env("TIPX__SEARCH__MEILI_URL", &url)
+            .env("TIPX__SEARCH__MEILI_KEY", &master_key)
+            .env("TIPX__SEARCH__MEILI_INDEX", "tipx-reliability");
+    })
+    .await
+    .unwrap_or_else(|(_, log)| panic!("tipx did not start on Meilisearch: {log}"));
+    caught_up(&server).await;
+    let focal = key(&data, "contributor", &["NG"]);
+    let moderator = key(&data, "moderator", &[]);
+
+    meili.kill();
+    // Writes go on: a practice is created, submitted and published with search down.
+    let http = reqwest::Client::new();
+    let created = burst_step(
+        &http,
+        &server.url,
+        &focal,
+        BURST_PRACTICE,
+        json!({ "i": burst_input(0, 0) }),
+    )
+    .await
+    .unwrap()
+    .expect("the server answers");
+    let id = created["createPractice"]["recordId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (secret, action) in [(&focal, "submit"), (&moderator, "publish")] {
+        let query = format!("mutation($id: ID!) {{ {action}(id: $id) {{ __typename }} }}");
+        burst_step(&http, &server.url, secret, &query, json!({ "id": id }))
+            .await
+            .unwrap_or_else(|e| panic!("{action} with search down: {e}"))
+            .expect("the server answers");
+    }
+    let health: Value = reqwest::get(format!("{}/health", server.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert_eq!(health["search"]["status"], "unavailable", "{health}");
+    assert!(
+        health["search"]["outbox"]["pending"].as_u64().unwrap() >= 1,
+        "{health}"
+    );
+    let answer: Value = server
+        .post(
+            json!({ "query": "{ search(query: \"Burstwatch\", first: 1) { totalHits } }" }),
+            &[],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer["errors"][0]["extensions"]["code"], "SERVICE_UNAVAILABLE",
+        "{answer}"
+    );
+
+    // Meilisearch back where it was: the outbox drains and search finds the new record.
+    meili.start().await;
+    caught_up(&server).await;
+    assert_eq!(total_hits(&server, "Burstwatch").await, 1);
+}
