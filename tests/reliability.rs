@@ -186,6 +186,7 @@ async fn a_callers_request_id_is_kept_when_it_is_a_short_token_and_replaced_othe
         .post(query.clone(), &[("x-request-id", "partner-42.run:7")])
         .await;
     assert_eq!(kept.headers()["x-request-id"], "partner-42.run:7");
+    assert_eq!(kept.headers()["x-content-type-options"], "nosniff");
     let long = "a".repeat(65);
     for hostile in ["two words", "quote\"d", long.as_str(), ""] {
         let answer = server

@@ -6,7 +6,8 @@
 //!   it is sent back in `X-Request-Id`, is the `id` of the `request` span every log line of the
 //!   request is written in, and is what an `INTERNAL` error names (see [`RequestId::current`]);
 //! - its client address, for the rate limits ([`client_addr`]);
-//! - one access log line and its place in `/metrics` (status and latency by route).
+//! - one access log line and its place in `/metrics` (status and latency by route);
+//! - `X-Content-Type-Options: nosniff` on every answer (HTML pages add their own policies).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -167,9 +168,14 @@ where
         .instrument(span.clone())
         .await?;
     let elapsed = started.elapsed();
+    let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(id.as_str()) {
-        response.headers_mut().insert("x-request-id", value);
+        headers.insert("x-request-id", value);
     }
+    // No answer is ever to be read as another type than it says (JSON as HTML, say).
+    headers
+        .entry("x-content-type-options")
+        .or_insert(HeaderValue::from_static("nosniff"));
     let status = response.status().as_u16();
     metrics.record_http(&path, status, elapsed);
     span.in_scope(|| {
