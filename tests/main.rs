@@ -10,6 +10,7 @@ mod export;
 mod filters;
 mod graphiql;
 mod lookups;
+mod map;
 mod metrics;
 mod nodes;
 mod pagination;

@@ -5,6 +5,7 @@ mod inputs;
 mod introspection;
 mod limits;
 mod loaders;
+mod map;
 mod query;
 mod record_inputs;
 mod search;

@@ -22,6 +22,7 @@ pub struct QueryRoot(
     CountryQuery,
     NodeQuery,
     TaxonomyQuery,
+    super::map::MapQuery,
     super::sharing::SharingQuery,
     super::sharing::KeysQuery,
     super::webhooks::WebhooksQuery,

@@ -147,6 +147,17 @@ fn decode_offset(raw: &str) -> async_graphql::Result<usize> {
         .ok_or_else(invalid)
 }
 
+/// A search backend's failure as the partner sees it (the cause is logged by the caller).
+pub(crate) fn search_error(e: SearchError) -> async_graphql::Error {
+    match e {
+        SearchError::Unavailable(_) => gql_error(
+            ErrorCode::Unavailable,
+            "search is unavailable; try again shortly",
+        ),
+        SearchError::Internal(_) => gql_error(ErrorCode::Internal, "internal error"),
+    }
+}
+
 /// Runs a search for the `search` fields of the query root and of `Country`.
 pub(crate) async fn run_search(
     ctx: &Context<'_>,
@@ -199,13 +210,7 @@ pub(crate) async fn run_search(
     };
     let response = backend.search(&request).await.map_err(|e| {
         tracing::error!(error.cause = %e, backend = backend.name(), "search failed");
-        match e {
-            SearchError::Unavailable(_) => gql_error(
-                ErrorCode::Unavailable,
-                "search is unavailable; try again shortly",
-            ),
-            SearchError::Internal(_) => gql_error(ErrorCode::Internal, "internal error"),
-        }
+        search_error(e)
     })?;
     Ok(SearchResults {
         response,
