@@ -119,6 +119,36 @@ async fn treaty_status_per_country_today_and_as_of_a_year_follows_the_dated_acti
 }
 
 #[tokio::test]
+async fn the_first_law_year_per_country_is_the_earliest_enactment_in_the_seed() {
+    let app = spawn_app().await;
+    let answer = app
+        .data(
+            "{ map(measure: FIRST_LAW_YEAR) { values { country { code } year count status } } }",
+            json!({}),
+        )
+        .await;
+    let mut want: HashMap<String, i32> = HashMap::new();
+    for record in seed().records {
+        if let tipx_schema::model::Record::Law(law) = record {
+            if let Some(year) = law.year_enacted {
+                let first = want.entry(law.country.as_str().to_owned()).or_insert(year);
+                *first = (*first).min(year);
+            }
+        }
+    }
+    let got = by_country(&answer, "year");
+    assert!(want.len() > 50, "the seed dates many laws");
+    for (code, year) in &got {
+        assert_eq!(
+            year.as_i64().map(|y| y as i32),
+            want.get(code).copied(),
+            "{code}"
+        );
+    }
+    assert_eq!(got.len(), seed().countries.len());
+}
+
+#[tokio::test]
 async fn a_map_with_a_wrong_pairing_of_arguments_is_refused_with_a_code() {
     let app = spawn_app().await;
     for (query, says) in [
@@ -129,6 +159,7 @@ async fn a_map_with_a_wrong_pairing_of_arguments_is_refused_with_a_code() {
         ("{ map(measure: RECORDS, asOf: 2000) { maxCount } }", "go with measure TREATY_STATUS"),
         ("{ map(measure: TREATY_STATUS, instrument: \"UNTOC\", filter: { kinds: [LAW] }) { maxCount } }", "goes with measure RECORDS"),
         ("{ map(measure: RECORDS, filter: { countries: [\"XX\"] }) { maxCount } }", "XX"),
+        ("{ map(measure: FIRST_LAW_YEAR, asOf: 2000) { maxCount } }", "takes no filter"),
     ] {
         let answer = app.gql(query, json!({})).await;
         assert_eq!(error_codes(&answer), ["BAD_USER_INPUT"], "{query}: {answer}");

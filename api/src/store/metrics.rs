@@ -54,6 +54,7 @@ methods!(
     records,
     list_records,
     record_counts,
+    first_years,
     records_any_status,
     revisions,
     list_revisions,
@@ -167,6 +168,10 @@ impl RecordsRead for CountingStore {
     ) -> StoreResult<RecordPage> {
         bump(&self.calls.list_records);
         self.inner.list_records(kind, filter, page).await
+    }
+    async fn first_years(&self, kind: RecordKind) -> StoreResult<Vec<(CountryCode, i32)>> {
+        bump(&self.calls.first_years);
+        self.inner.first_years(kind).await
     }
     async fn record_counts(
         &self,

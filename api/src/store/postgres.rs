@@ -888,6 +888,25 @@ impl RecordsRead for PgStore {
         })
     }
 
+    async fn first_years(&self, kind: RecordKind) -> StoreResult<Vec<(CountryCode, i32)>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT rc.country, MIN(r.year_start) FROM record_countries rc JOIN records r ON r.id = rc.record_id
+                 WHERE r.status = 'PUBLISHED' AND r.kind = $1 AND r.year_start IS NOT NULL
+                 GROUP BY rc.country ORDER BY rc.country",
+            )
+            .await
+            .map_err(pg_err)?;
+        let rows = client.query(&stmt, &[&kind.code()]).await.map_err(pg_err)?;
+        rows.iter()
+            .map(|row| {
+                let country = CountryCode::parse(row.get::<_, &str>(0)).map_err(internal)?;
+                Ok((country, row.get::<_, i32>(1)))
+            })
+            .collect()
+    }
+
     async fn record_counts(
         &self,
         countries: &[CountryCode],

@@ -650,6 +650,29 @@ impl RecordsRead for SqliteStore {
         .await
     }
 
+    async fn first_years(&self, kind: RecordKind) -> StoreResult<Vec<(CountryCode, i32)>> {
+        let kind = kind.code().to_owned();
+        self.run(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT rc.country, MIN(r.year_start) FROM record_countries rc JOIN records r ON r.id = rc.record_id
+                     WHERE r.status = 'PUBLISHED' AND r.kind = ?1 AND r.year_start IS NOT NULL
+                     GROUP BY rc.country ORDER BY rc.country",
+                )
+                .map_err(sql_err)?;
+            let rows = stmt
+                .query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .map_err(sql_err)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (country, year) = row.map_err(sql_err)?;
+                out.push((CountryCode::parse(&country).map_err(internal)?, year as i32));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn record_counts(
         &self,
         countries: &[CountryCode],

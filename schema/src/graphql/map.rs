@@ -23,6 +23,9 @@ pub enum MapMeasure {
     Records,
     /// The country's standing towards one treaty (`instrument`), today or as of a year.
     TreatyStatus,
+    /// The year of the earliest anti-trafficking law in the data about the country (its
+    /// enactment year); no value for a country with no dated law in the data.
+    FirstLawYear,
 }
 
 /// One country's value on the map.
@@ -54,7 +57,7 @@ impl MapValue {
 
     /// TREATY_STATUS: the year of the recorded action (ratification, accession, succession,
     /// signature) when the source dates it; with `asOf`, also given for a country that was
-    /// not yet a party then, to say when it became one.
+    /// not yet a party then, to say when it became one. FIRST_LAW_YEAR: the enactment year.
     async fn year(&self) -> Option<i32> {
         self.year
     }
@@ -109,8 +112,9 @@ pub struct MapQuery;
 
 #[Object]
 impl MapQuery {
-    /// One value per country for a world map: records matching a filter (RECORDS), or the
-    /// standing towards a treaty, today or as of a year (TREATY_STATUS).
+    /// One value per country for a world map: records matching a filter (RECORDS), the
+    /// standing towards a treaty, today or as of a year (TREATY_STATUS), or the year of the
+    /// earliest anti-trafficking law in the data (FIRST_LAW_YEAR).
     #[graphql(complexity = "250 * child_complexity")]
     async fn map(
         &self,
@@ -169,6 +173,35 @@ impl MapQuery {
                     instrument: None,
                     as_of: None,
                     max_count: values.iter().filter_map(|v| v.count).max(),
+                    values,
+                })
+            }
+            MapMeasure::FirstLawYear => {
+                if filter.is_some() || instrument.is_some() || as_of.is_some() {
+                    return Err(bad(
+                        "measure FIRST_LAW_YEAR takes no filter, instrument or asOf",
+                    ));
+                }
+                let years: HashMap<_, _> = store_of(ctx)
+                    .first_years(crate::vocab::RecordKind::Law)
+                    .await
+                    .map_err(|e| e.into_gql())?
+                    .into_iter()
+                    .collect();
+                let values = countries
+                    .into_iter()
+                    .map(|country| MapValue {
+                        year: years.get(&country.code).copied(),
+                        country,
+                        count: None,
+                        status: None,
+                    })
+                    .collect();
+                Ok(MapData {
+                    measure,
+                    instrument: None,
+                    as_of: None,
+                    max_count: None,
                     values,
                 })
             }

@@ -262,6 +262,10 @@ pub trait RecordsRead: Send + Sync {
         page: &PageRequest,
     ) -> StoreResult<RecordPage>;
 
+    /// The earliest year (a law's enactment, a case's decision, a practice's start) among the
+    /// published records of `kind` about each country that has one: `(country, year)`.
+    async fn first_years(&self, kind: RecordKind) -> StoreResult<Vec<(CountryCode, i32)>>;
+
     /// Published record counts per kind for these countries: `(country, kind, count)`.
     async fn record_counts(
         &self,
