@@ -167,3 +167,110 @@ async fn a_map_with_a_wrong_pairing_of_arguments_is_refused_with_a_code() {
         assert!(message.contains(says), "{query}: {message}");
     }
 }
+
+/// A country's timeline as (year, kind, title, record or instrument id), counted from the seed.
+fn seed_timeline(code: &str) -> Vec<(i64, String, String, String)> {
+    let seed = seed();
+    let mut want = Vec::new();
+    for record in &seed.records {
+        match record {
+            tipx_schema::model::Record::Law(law) if law.country.as_str() == code => {
+                if let Some(y) = law.year_enacted {
+                    want.push((
+                        y as i64,
+                        "LAW_ENACTED".to_owned(),
+                        law.title.clone(),
+                        law.id.as_str().to_owned(),
+                    ));
+                }
+                for y in &law.amendment_years {
+                    want.push((
+                        *y as i64,
+                        "LAW_AMENDED".to_owned(),
+                        law.title.clone(),
+                        law.id.as_str().to_owned(),
+                    ));
+                }
+            }
+            tipx_schema::model::Record::Case(case)
+                if case.countries.iter().any(|c| c.as_str() == code) =>
+            {
+                if let Some(y) = case.decision_year {
+                    want.push((
+                        y as i64,
+                        "CASE_DECIDED".to_owned(),
+                        case.title.clone(),
+                        case.id.as_str().to_owned(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    for row in seed
+        .ratifications
+        .iter()
+        .filter(|r| r.country.as_str() == code)
+    {
+        let year = row.date.map(|d| d.year()).or(row.year);
+        let dated_action = matches!(
+            row.status,
+            PartyStatus::Party | PartyStatus::Signatory | PartyStatus::Denounced
+        );
+        if let (Some(y), true) = (year, dated_action) {
+            let short = seed
+                .instruments
+                .iter()
+                .find(|i| i.id == row.instrument)
+                .unwrap()
+                .short_name
+                .clone();
+            want.push((
+                y as i64,
+                "TREATY_ACTION".to_owned(),
+                short,
+                row.instrument.clone(),
+            ));
+        }
+    }
+    want.sort();
+    want
+}
+
+#[tokio::test]
+async fn a_country_timeline_holds_every_dated_law_amendment_treaty_action_and_case() {
+    let app = spawn_app().await;
+    let query = "query($c: String!) { country(code: $c) { timeline { year kind title recordId instrumentId status action } } }";
+    let mut checked_events = 0;
+    for code in ["NG", "GB", "PH", "US", "IN", "BR", "VA"] {
+        let answer = app.data(query, json!({ "c": code })).await;
+        let events = answer["country"]["timeline"].as_array().unwrap();
+        let years: Vec<i64> = events.iter().map(|e| e["year"].as_i64().unwrap()).collect();
+        assert!(
+            years.windows(2).all(|w| w[0] <= w[1]),
+            "{code}: oldest first"
+        );
+        let mut got: Vec<(i64, String, String, String)> = events
+            .iter()
+            .map(|e| {
+                let id = e["recordId"]
+                    .as_str()
+                    .or(e["instrumentId"].as_str())
+                    .unwrap();
+                (
+                    e["year"].as_i64().unwrap(),
+                    e["kind"].as_str().unwrap().to_owned(),
+                    e["title"].as_str().unwrap().to_owned(),
+                    id.to_owned(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, seed_timeline(code), "{code}");
+        checked_events += got.len();
+    }
+    assert!(
+        checked_events > 40,
+        "the countries checked have events: {checked_events}"
+    );
+}

@@ -12,6 +12,7 @@ mod search;
 mod sharing;
 mod subscription;
 mod taxonomy;
+mod timeline;
 mod types;
 mod webhooks;
 

@@ -892,6 +892,16 @@ impl Country {
             .unwrap_or_default())
     }
 
+    /// The country's dated events, oldest first: laws enacted and amended, treaty actions
+    /// (ratification, accession, succession, signature), cases decided. Undated ones are left
+    /// out; at most 500 laws and 500 cases are read.
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::timeline::TimelineEvent>> {
+        super::timeline::timeline(ctx, self.code).await
+    }
+
     /// Standing towards every instrument that has parties, UNKNOWN where nothing is recorded.
     async fn treaty_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TreatyStatus>> {
         let loaders = loaders(ctx)?;
