@@ -426,3 +426,48 @@ pub fn nigerian_practice(title: &str) -> Record {
     }
     content
 }
+
+/// A key made with `tipx keys create` on a store (a data folder and, when given, a PostgreSQL
+/// URL), by the binary, as an operator would; returns its secret.
+pub fn key_on_store(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    role: &str,
+    countries: &[&str],
+    org: &str,
+) -> String {
+    let mut command = tipx_command(&tipx_bin(), data_dir, database_url);
+    command.args(["keys", "create", "--role", role, "--org", org]);
+    for c in countries {
+        command.args(["--country", c]);
+    }
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .find(|w| w.starts_with("tipx_") && w.len() > 40)
+        .expect("the secret is printed once")
+        .to_owned()
+}
+
+/// A valid `PracticeInput` for a Nigerian-style community practice in `country`.
+pub fn practice_input(country: &str, summary: &str) -> Value {
+    json!({
+        "title": format!("Community watch groups against child trafficking in {country}"),
+        "countries": [country],
+        "leadOrganisation": "National Agency for the Prohibition of Trafficking in Persons",
+        "organisationType": "GOVERNMENT",
+        "startYear": 2021,
+        "pillars": ["PREVENTION"],
+        "targetGroups": ["CHILDREN"],
+        "forms": ["FORCED_BEGGING"],
+        "summary": summary,
+        "language": "en",
+        "sources": [{ "url": "https://www.naptip.gov.ng/", "title": "NAPTIP" }]
+    })
+}

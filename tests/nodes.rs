@@ -227,27 +227,17 @@ where
 /// A key made with `tipx keys create` on the database; returns its secret.
 fn key(database_url: &str, role: &str, countries: &[&str], org: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let mut command = Command::new(tipx_bin());
-    command
-        .args(["keys", "create", "--role", role, "--org", org, "--data-dir"])
-        .arg(dir.path())
-        .env("TIPX__STORAGE__DATABASE_URL", database_url)
-        .env("TIPX__LOG__FILTER", "warn");
-    for c in countries {
-        command.args(["--country", c]);
-    }
-    let out = command.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    crate::helpers::key_on_store(dir.path(), Some(database_url), role, countries, org)
+}
+
+/// The practice these tests publish, found by its one unusual word.
+fn quorumwatch() -> Value {
+    let mut input = crate::helpers::practice_input(
+        "NG",
+        "Volunteers watch bus stations for children travelling alone and alert the agency.",
     );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .find(|w| w.starts_with("tipx_") && w.len() > 40)
-        .expect("the secret is printed once")
-        .to_owned()
+    input["title"] = json!("Quorumwatch volunteers at bus stations");
+    input
 }
 
 const PRACTICE: &str = "... on Practice { recordId status version }";
@@ -291,20 +281,10 @@ async fn three_nodes_on_one_database_and_one_meilisearch_serve_the_same_answers(
     let created = a
         .gql(
             Some(&focal),
-            &format!("mutation($i: PracticeInput!) {{ createPractice(input: $i) {{ {PRACTICE} }} }}"),
-            json!({ "i": {
-                "title": "Quorumwatch volunteers at bus stations",
-                "countries": ["NG"],
-                "leadOrganisation": "National Agency for the Prohibition of Trafficking in Persons",
-                "organisationType": "GOVERNMENT",
-                "startYear": 2021,
-                "pillars": ["PREVENTION"],
-                "targetGroups": ["CHILDREN"],
-                "forms": ["FORCED_BEGGING"],
-                "summary": "Volunteers watch bus stations for children travelling alone and alert the agency.",
-                "language": "en",
-                "sources": [{ "url": "https://www.naptip.gov.ng/", "title": "NAPTIP" }]
-            } }),
+            &format!(
+                "mutation($i: PracticeInput!) {{ createPractice(input: $i) {{ {PRACTICE} }} }}"
+            ),
+            json!({ "i": quorumwatch() }),
         )
         .await;
     let id = created["createPractice"]["recordId"]

@@ -207,34 +207,7 @@ async fn a_callers_request_id_is_kept_when_it_is_a_short_token_and_replaced_othe
 
 /// A key made with `tipx keys create` on a data folder; returns its secret.
 fn key(data_dir: &Path, role: &str, countries: &[&str]) -> String {
-    let mut command = Command::new(tipx_bin());
-    command
-        .args([
-            "keys",
-            "create",
-            "--role",
-            role,
-            "--org",
-            "Reliability tests",
-        ])
-        .env("TIPX__STORAGE__DATA_DIR", data_dir)
-        .env("TIPX__STORAGE__DATABASE_URL", "")
-        .env("TIPX__LOG__FILTER", "warn");
-    for c in countries {
-        command.args(["--country", c]);
-    }
-    let out = command.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .find(|w| w.starts_with("tipx_") && w.len() > 40)
-        .expect("the secret is printed once")
-        .to_owned()
+    crate::helpers::key_on_store(data_dir, None, role, countries, "Reliability tests")
 }
 
 /// Every record id the store holds, published or in progress.
@@ -288,19 +261,10 @@ const BURST_PRACTICE: &str =
     "mutation($i: PracticeInput!) { createPractice(input: $i) { ... on Practice { recordId } } }";
 
 fn burst_input(client: usize, n: usize) -> Value {
-    json!({
-        "title": format!("Burstwatch volunteers {client} {n}"),
-        "countries": ["NG"],
-        "leadOrganisation": "National Agency for the Prohibition of Trafficking in Persons",
-        "organisationType": "GOVERNMENT",
-        "startYear": 2021,
-        "pillars": ["PREVENTION"],
-        "targetGroups": ["CHILDREN"],
-        "forms": ["FORCED_BEGGING"],
-        "summary": "Burstwatch volunteers watch bus stations for children travelling alone and alert the agency.",
-        "language": "en",
-        "sources": [{ "url": "https://www.naptip.gov.ng/", "title": "NAPTIP" }]
-    })
+    crate::helpers::practice_input(
+        "NG",
+        &format!("Burstwatch volunteers ({client}, {n}) watch bus stations for children travelling alone and alert the agency."),
+    )
 }
 
 /// One step of a burst client: `Ok(Some(data))` when acknowledged, `Ok(None)` when the server
@@ -460,23 +424,7 @@ async fn sigkill_in_a_burst_of_mutations_loses_no_acknowledged_write_and_the_ind
 
     // Restarted, the node drains the outbox: search finds exactly the published ones.
     let server = Server::start(&data, &dir.path().join("log2")).await;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let health: Value = reqwest::get(format!("{}/health", server.url))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if health["search"]["caught_up"] == true {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "search did not catch up in 120 s: {health}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    caught_up(&server).await;
     let answer: Value = server
         .post(
             json!({ "query": "{ search(query: \"Burstwatch\", first: 1) { totalHits } }" }),

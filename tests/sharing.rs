@@ -12,7 +12,9 @@ use tipx_schema::model::Record;
 use tipx_schema::store::{RevisionFilter, Store};
 use tipx_schema::vocab::{RecordKind, RecordStatus};
 
-use crate::helpers::{error_codes, gql_as, key, nigerian_practice, seed, spawn_app, tipx, TestApp};
+use crate::helpers::{
+    error_codes, gql_as, key, nigerian_practice, practice_input, seed, spawn_app, tipx, TestApp,
+};
 
 /// A status move (`submit`, `publish`, …) on record `id` with a key, selecting `selection`.
 async fn move_record(app: &TestApp, secret: &str, name: &str, id: &str, selection: &str) -> Value {
@@ -29,22 +31,6 @@ fn data(answer: &Value) -> &Value {
 }
 
 const RECORD_FIELDS: &str = "... on Practice { recordId status version title } ... on Law { recordId status version } ... on Case { recordId status version }";
-
-fn practice_input(country: &str, summary: &str) -> Value {
-    json!({
-        "title": format!("Community watch groups against child trafficking in {country}"),
-        "countries": [country],
-        "leadOrganisation": "National Agency for the Prohibition of Trafficking in Persons",
-        "organisationType": "GOVERNMENT",
-        "startYear": 2021,
-        "pillars": ["PREVENTION"],
-        "targetGroups": ["CHILDREN"],
-        "forms": ["FORCED_BEGGING"],
-        "summary": summary,
-        "language": "en",
-        "sources": [{ "url": "https://www.naptip.gov.ng/", "title": "NAPTIP" }]
-    })
-}
 
 async fn search_ids(app: &TestApp, words: &str) -> Vec<String> {
     let answer = app
