@@ -182,8 +182,8 @@ else
   bash scripts/deny.sh --no-advisories licenses bans sources
 fi
 
-step "fuzzing: every target in fuzz/ for 20 s, from the committed corpora (cargo fuzz, libFuzzer)"
-FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash scripts/fuzz.sh
+step "fuzzing: every target in fuzz/ for 15 s, from the committed corpora (cargo fuzz, libFuzzer, unoptimised build)"
+FUZZ_PROFILE="${FUZZ_PROFILE:-dev}" FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash scripts/fuzz.sh
 
 step "load test: searches while drafts are written, submitted and published (bounded: 10 s, 8 connections, debug build; fails on any failed request)"
 DURATION=10s CONNECTIONS=8 TIPX_BIN="$target_abs/debug/tipx" bash scripts/load.sh
