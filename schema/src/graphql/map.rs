@@ -130,16 +130,20 @@ impl MapQuery {
         )]
         as_of: Option<i32>,
     ) -> async_graphql::Result<MapData> {
-        let countries = store_of(ctx)
-            .list_countries(None)
-            .await
-            .map_err(|e| e.into_gql())?;
+        // Read only once the arguments are known to be right: a refused request costs nothing.
+        let countries = || async {
+            store_of(ctx)
+                .list_countries(None)
+                .await
+                .map_err(|e| e.into_gql())
+        };
         match measure {
             MapMeasure::Records => {
                 if instrument.is_some() || as_of.is_some() {
                     return Err(bad("instrument and asOf go with measure TREATY_STATUS"));
                 }
                 let filter = filter.unwrap_or_default().to_filter(ctx).await?;
+                let countries = countries().await?;
                 let backend = ctx.data_unchecked::<Arc<dyn SearchBackend>>();
                 let request = SearchRequest {
                     query: String::new(),
@@ -182,6 +186,7 @@ impl MapQuery {
                         "measure FIRST_LAW_YEAR takes no filter, instrument or asOf",
                     ));
                 }
+                let countries = countries().await?;
                 let years: HashMap<_, _> = store_of(ctx)
                     .first_years(crate::vocab::RecordKind::Law)
                     .await
@@ -232,6 +237,7 @@ impl MapQuery {
                         crate::ids::truncate(&instrument, 64)
                     )));
                 }
+                let countries = countries().await?;
                 let codes: Vec<_> = countries.iter().map(|c| c.code).collect();
                 let rows = store_of(ctx)
                     .ratifications(&codes)
